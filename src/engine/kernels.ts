@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-const patched = new Set<string>();
+/** The original kernels replaced by a fix, keyed by `backend/kernel`, so they can be restored (benchmarks, tests). */
+const patched = new Map<string, tf.KernelConfig>();
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -65,7 +66,7 @@ function patchTransposedMatMul(kernelName: string, backendName: string): boolean
       return out;
     },
   });
-  patched.add(key);
+  patched.set(key, original);
   return true;
 }
 
@@ -82,4 +83,17 @@ export function registerWasmMatMulFix(): boolean {
 /** Whether {@link registerWasmMatMulFix} has replaced the wasm `BatchMatMul` kernel. */
 export function isWasmMatMulFixed(): boolean {
   return patched.has('wasm/BatchMatMul');
+}
+
+/**
+ * Put the stock wasm matrix-product kernels back (for benchmarks and tests that compare against them); a later
+ * {@link registerWasmMatMulFix} applies the fix again.
+ */
+export function restoreStockWasmMatMul(): void {
+  for (const [key, original] of patched) {
+    const [backendName, kernelName] = key.split('/');
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(original);
+    patched.delete(key);
+  }
 }
