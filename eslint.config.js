@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['scratch/', 'dist/', 'bench/results/', 'node_modules/', 'coverage/', 'out/'] },
+  { ignores: ['src/engine/generated/', 'scratch/', 'dist/', 'bench/results/', 'node_modules/', 'coverage/', 'out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

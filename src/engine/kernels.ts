@@ -41,8 +41,8 @@ function patchTransposedMatMul(kernelName: string, backendName: string): boolean
   if (original == null || transposeKernel == null) return false;
   tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({
-    kernelName,
-    backendName,
+    // The wasm backend runs each kernel's setupFunc (binding its wasm export) when it initialises: keep it.
+    ...original,
     kernelFunc: (args) => {
       const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
       if (!transposeA && !transposeB) return original.kernelFunc(args);
