@@ -15,10 +15,10 @@ function flatten(x: Numeric): { values: ArrayLike<number>; shape: number[] | nul
   if (x instanceof tf.Tensor) return { values: x.dataSync(), shape: x.shape };
   if (typeof x === 'number') return { values: [x], shape: [] };
   if (ArrayBuffer.isView(x)) return { values: x, shape: null };
-  const t = tf.tensor(x);
-  const out = { values: t.dataSync().slice(), shape: t.shape };
-  t.dispose();
-  return out;
+  // Nested arrays are flattened in float64, so expected values keep their full precision.
+  const shape: number[] = [];
+  for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
+  return { values: (x as unknown[]).flat(Infinity) as number[], shape };
 }
 
 export function allCloseMatcher(

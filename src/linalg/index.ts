@@ -1,0 +1,10 @@
+/**
+ * Small dense float64 linear algebra: row-major n x n matrices as flat arrays with the order n passed explicitly
+ * (see `matrix.ts`).
+ */
+export { cholesky, NotPositiveDefiniteError } from './cholesky.js';
+export { solveTriangular, solveTriangularInPlace } from './triangular.js';
+export type { TriangularOptions } from './triangular.js';
+export { inverse, logDetCholesky, lu, luFactors, slogdet } from './determinant.js';
+export type { LU } from './determinant.js';
+export { identity, matmul, transpose } from './matrix.js';
