@@ -12,7 +12,6 @@ import {
   type DistributionOptions,
   type TensorInput,
 } from './distribution.js';
-import { softplus } from './special.js';
 
 /** pi^2 / 3, the variance of the standard logistic distribution. */
 const PI_SQUARED_OVER_3 = (Math.PI * Math.PI) / 3;
@@ -61,7 +60,7 @@ export class Logistic extends Distribution {
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const z = tf.div(tf.sub(toFloatTensor(x, 'x', 'Logistic.logProb'), this.loc), this.scale);
-      return tf.neg(tf.add(tf.add(z, tf.log(this.scale)), tf.mul(softplus(tf.neg(z)), 2)));
+      return tf.neg(tf.add(tf.add(z, tf.log(this.scale)), tf.mul(tf.softplus(tf.neg(z)), 2)));
     });
   }
 

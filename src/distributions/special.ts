@@ -45,15 +45,7 @@ export function ndtr(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1), 0.5));
 }
 
-/** log(1 + exp(x)), stable for large |x| (tf.softplus is, on every backend). */
-export function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.softplus(x);
-}
 
-/** log(sum(exp(x))) over `axis`, stable. */
-export function logSumExp(x: tf.Tensor, axis: number | number[], keepDims = false): tf.Tensor {
-  return tf.logSumExp(x, axis, keepDims);
-}
 
 /** log Gamma(n) for a positive integer n, in float64 (a constant in the Concrete density). */
 export function logGammaInt(n: number): number {

@@ -1,0 +1,16 @@
+export { Distribution, setValidateArgs } from './distribution.js';
+export type { DistributionOptions, TensorInput } from './distribution.js';
+export type { LogitsOrProbs } from './logits-or-probs.js';
+export { Normal, klNormalNormal } from './normal.js';
+export { Bernoulli, klBernoulliBernoulli } from './bernoulli.js';
+export { Laplace, klLaplaceLaplace } from './laplace.js';
+export { Logistic } from './logistic.js';
+export { Uniform, klUniformUniform } from './uniform.js';
+export { Categorical, klCategoricalCategorical } from './categorical.js';
+export { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical.js';
+export { MultivariateNormalTriL, klMvnTriLMvnTriL } from './multivariate-normal-tril.js';
+export { Independent, klIndependentIndependent } from './independent.js';
+export { MixtureSameFamily } from './mixture-same-family.js';
+export { klDivergence, klMonteCarlo, registerKL, hasAnalyticKL } from './kl.js';
+export { triangularSolveLower, lowerTriangle } from './triangular-solve.js';
+export { ndtr, ndtri, stopGradient } from './special.js';
