@@ -45,8 +45,6 @@ export function ndtr(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1), 0.5));
 }
 
-
-
 /** log Gamma(n) for a positive integer n, in float64 (a constant in the Concrete density). */
 export function logGammaInt(n: number): number {
   let s = 0;
