@@ -8,3 +8,5 @@ export * as tf from './engine/tf.js';
 export * from './engine/index.js';
 export * from './distributions/index.js';
 export * from './linalg/index.js';
+export { renderVegaLite, renderVega, svgToPng, writePng, PNG_SIGNATURE } from './plot/chart.js';
+export type { RenderOptions } from './plot/chart.js';
