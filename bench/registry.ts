@@ -1,0 +1,8 @@
+/**
+ * Every benchmark `npm run bench` knows, in the order it runs them. A new benchmark is one file, `bench/<name>.ts`,
+ * exporting a `Benchmark`, and one line here.
+ */
+import type { Benchmark } from './harness.js';
+import { vaeStep } from './vae-step.js';
+
+export const BENCHMARKS: readonly Benchmark[] = [vaeStep];
