@@ -1,9 +1,20 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['src/engine/generated/', 'scratch/', 'dist/', 'bench/results/', 'node_modules/', 'coverage/', 'out/'] },
+  {
+    ignores: [
+      'src/engine/generated/',
+      'scratch/',
+      'dist/',
+      'bench/results/',
+      'node_modules/',
+      'coverage/',
+      'out/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,6 +29,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['vitest.config.ts', 'eslint.config.js'],
