@@ -2,16 +2,8 @@
  * The univariate Laplace (double exponential) distribution.
  */
 import * as tf from '../engine/tf.js';
-import {
-  broadcastParams,
-  checkValues,
-  Distribution,
-  shouldValidate,
-  toFloatTensor,
-  uniformOpen,
-  type DistributionOptions,
-  type TensorInput,
-} from './distribution.js';
+import { toFloatTensor, type TensorInput } from './distribution.js';
+import { LocationScale } from './location-scale.js';
 import { registerKL } from './kl.js';
 
 /**
@@ -27,36 +19,14 @@ import { registerKL } from './kl.js';
  * References: S. Kotz, T. J. Kozubowski and K. Podgórski, "The Laplace Distribution and Generalizations",
  * Birkhäuser, 2001.
  */
-export class Laplace extends Distribution {
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: number[];
-  readonly eventShape: number[] = [];
-  override readonly hasRsample = true;
-
-  constructor(loc: TensorInput, scale: TensorInput, options?: DistributionOptions) {
-    super();
-    const { shape, tensors } = broadcastParams({ loc, scale }, 'Laplace');
-    this.loc = tensors.loc;
-    this.scale = tensors.scale;
-    this.batchShape = shape;
-    if (shouldValidate(options)) {
-      checkValues(this.loc, Number.isFinite, 'loc', 'finite', 'Laplace');
-      checkValues(this.scale, (v) => v > 0 && Number.isFinite(v), 'scale', 'positive and finite', 'Laplace');
-    }
-  }
-
-  protected parameters(): tf.Tensor[] {
-    return [this.loc, this.scale];
-  }
-
+export class Laplace extends LocationScale {
   override rsample(sampleShape: number[] = [], seed?: number): tf.Tensor {
-    return tf.tidy(() => this.icdf(uniformOpen(this.extendedShape(sampleShape), seed)));
+    return this.sampleByIcdf(sampleShape, seed);
   }
 
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.abs(tf.sub(toFloatTensor(x, 'x', 'Laplace.logProb'), this.loc)), this.scale);
+      const z = tf.abs(this.standardize(x, 'logProb'));
       return tf.neg(tf.add(z, tf.log(tf.mul(this.scale, 2))));
     });
   }
@@ -64,10 +34,6 @@ export class Laplace extends Distribution {
   /** H = 1 + log(2 b). */
   override entropy(): tf.Tensor {
     return tf.tidy(() => tf.add(tf.log(tf.mul(this.scale, 2)), 1));
-  }
-
-  override mean(): tf.Tensor {
-    return tf.clone(this.loc);
   }
 
   /** Var = 2 b^2. */
@@ -82,7 +48,7 @@ export class Laplace extends Distribution {
   /** F(x) = exp(z) / 2 for z = (x - loc) / b < 0, and 1 - exp(-z) / 2 otherwise. */
   override cdf(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.sub(toFloatTensor(x, 'x', 'Laplace.cdf'), this.loc), this.scale);
+      const z = this.standardize(x, 'cdf');
       // Each branch clamps z to its own side, so neither overflows (an infinite unused branch would turn the
       // gradient of tf.where into NaN) and both have the right derivative at z = 0, where abs(z) has not.
       const lower = tf.mul(tf.exp(tf.minimum(z, 0)), 0.5);
@@ -102,7 +68,7 @@ export class Laplace extends Distribution {
       const lower = tf.log(tf.mul(u, 2));
       const upper = tf.neg(tf.log(tf.mul(tf.sub(1, u), 2)));
       const z = tf.where(tf.greaterEqual(u, 0.5), upper, lower);
-      return tf.add(this.loc, tf.mul(this.scale, z));
+      return this.unstandardize(z);
     });
   }
 }

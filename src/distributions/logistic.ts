@@ -2,16 +2,8 @@
  * The univariate logistic distribution.
  */
 import * as tf from '../engine/tf.js';
-import {
-  broadcastParams,
-  checkValues,
-  Distribution,
-  shouldValidate,
-  toFloatTensor,
-  uniformOpen,
-  type DistributionOptions,
-  type TensorInput,
-} from './distribution.js';
+import { toFloatTensor, type TensorInput } from './distribution.js';
+import { LocationScale } from './location-scale.js';
 
 /** pi^2 / 3, the variance of the standard logistic distribution. */
 const PI_SQUARED_OVER_3 = (Math.PI * Math.PI) / 3;
@@ -29,37 +21,15 @@ const PI_SQUARED_OVER_3 = (Math.PI * Math.PI) / 3;
  *
  * References: N. Balakrishnan (ed.), "Handbook of the Logistic Distribution", Marcel Dekker, 1992.
  */
-export class Logistic extends Distribution {
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: number[];
-  readonly eventShape: number[] = [];
-  override readonly hasRsample = true;
-
-  constructor(loc: TensorInput, scale: TensorInput, options?: DistributionOptions) {
-    super();
-    const { shape, tensors } = broadcastParams({ loc, scale }, 'Logistic');
-    this.loc = tensors.loc;
-    this.scale = tensors.scale;
-    this.batchShape = shape;
-    if (shouldValidate(options)) {
-      checkValues(this.loc, Number.isFinite, 'loc', 'finite', 'Logistic');
-      checkValues(this.scale, (v) => v > 0 && Number.isFinite(v), 'scale', 'positive and finite', 'Logistic');
-    }
-  }
-
-  protected parameters(): tf.Tensor[] {
-    return [this.loc, this.scale];
-  }
-
+export class Logistic extends LocationScale {
   override rsample(sampleShape: number[] = [], seed?: number): tf.Tensor {
-    return tf.tidy(() => this.icdf(uniformOpen(this.extendedShape(sampleShape), seed)));
+    return this.sampleByIcdf(sampleShape, seed);
   }
 
   /** Written with softplus(-z) so that neither tail overflows: exp(-z) alone would for z < -88 in float32. */
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.sub(toFloatTensor(x, 'x', 'Logistic.logProb'), this.loc), this.scale);
+      const z = this.standardize(x, 'logProb');
       return tf.neg(tf.add(tf.add(z, tf.log(this.scale)), tf.mul(tf.softplus(tf.neg(z)), 2)));
     });
   }
@@ -67,10 +37,6 @@ export class Logistic extends Distribution {
   /** H = log s + 2. */
   override entropy(): tf.Tensor {
     return tf.tidy(() => tf.add(tf.log(this.scale), 2));
-  }
-
-  override mean(): tf.Tensor {
-    return tf.clone(this.loc);
   }
 
   /** Var = s^2 pi^2 / 3. */
@@ -84,16 +50,14 @@ export class Logistic extends Distribution {
 
   /** F(x) = sigmoid((x - loc) / s). */
   override cdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() =>
-      tf.sigmoid(tf.div(tf.sub(toFloatTensor(x, 'x', 'Logistic.cdf'), this.loc), this.scale)),
-    );
+    return tf.tidy(() => tf.sigmoid(this.standardize(x, 'cdf')));
   }
 
   /** loc + s logit(p), with logit(p) = log p - log(1 - p). */
   override icdf(p: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const u = toFloatTensor(p, 'p', 'Logistic.icdf');
-      return tf.add(this.loc, tf.mul(this.scale, tf.sub(tf.log(u), tf.log1p(tf.neg(u)))));
+      return this.unstandardize(tf.sub(tf.log(u), tf.log1p(tf.neg(u))));
     });
   }
 }

@@ -2,16 +2,8 @@
  * The univariate normal distribution N(loc, scale^2).
  */
 import * as tf from '../engine/tf.js';
-import {
-  broadcastParams,
-  checkValues,
-  Distribution,
-  shouldValidate,
-  standardNormal,
-  toFloatTensor,
-  type DistributionOptions,
-  type TensorInput,
-} from './distribution.js';
+import { standardNormal, toFloatTensor, type TensorInput } from './distribution.js';
+import { LocationScale } from './location-scale.js';
 import { registerKL } from './kl.js';
 import { HALF_LOG_TWO_PI, ndtr, ndtri } from './special.js';
 
@@ -27,38 +19,14 @@ import { HALF_LOG_TWO_PI, ndtr, ndtri } from './special.js';
  *
  * References: D. P. Kingma and M. Welling, "Auto-Encoding Variational Bayes", 2014, https://arxiv.org/abs/1312.6114
  */
-export class Normal extends Distribution {
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: number[];
-  readonly eventShape: number[] = [];
-  override readonly hasRsample = true;
-
-  constructor(loc: TensorInput, scale: TensorInput, options?: DistributionOptions) {
-    super();
-    const { shape, tensors } = broadcastParams({ loc, scale }, 'Normal');
-    this.loc = tensors.loc;
-    this.scale = tensors.scale;
-    this.batchShape = shape;
-    if (shouldValidate(options)) {
-      checkValues(this.loc, Number.isFinite, 'loc', 'finite', 'Normal');
-      checkValues(this.scale, (v) => v > 0 && Number.isFinite(v), 'scale', 'positive and finite', 'Normal');
-    }
-  }
-
-  protected parameters(): tf.Tensor[] {
-    return [this.loc, this.scale];
-  }
-
+export class Normal extends LocationScale {
   override rsample(sampleShape: number[] = [], seed?: number): tf.Tensor {
-    return tf.tidy(() =>
-      tf.add(this.loc, tf.mul(this.scale, standardNormal(this.extendedShape(sampleShape), seed))),
-    );
+    return tf.tidy(() => this.unstandardize(standardNormal(this.extendedShape(sampleShape), seed)));
   }
 
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.sub(toFloatTensor(x, 'x', 'Normal.logProb'), this.loc), this.scale);
+      const z = this.standardize(x, 'logProb');
       return tf.sub(tf.mul(tf.square(z), -0.5), tf.add(tf.log(this.scale), HALF_LOG_TWO_PI));
     });
   }
@@ -66,10 +34,6 @@ export class Normal extends Distribution {
   /** H = log scale + (1 + log 2 pi) / 2. */
   override entropy(): tf.Tensor {
     return tf.tidy(() => tf.add(tf.log(this.scale), 0.5 + HALF_LOG_TWO_PI));
-  }
-
-  override mean(): tf.Tensor {
-    return tf.clone(this.loc);
   }
 
   override variance(): tf.Tensor {
@@ -81,11 +45,11 @@ export class Normal extends Distribution {
   }
 
   override cdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => ndtr(tf.div(tf.sub(toFloatTensor(x, 'x', 'Normal.cdf'), this.loc), this.scale)));
+    return tf.tidy(() => ndtr(this.standardize(x, 'cdf')));
   }
 
   override icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, ndtri(toFloatTensor(p, 'p', 'Normal.icdf')))));
+    return tf.tidy(() => this.unstandardize(ndtri(toFloatTensor(p, 'p', 'Normal.icdf'))));
   }
 }
 
