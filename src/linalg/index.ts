@@ -8,3 +8,5 @@ export type { TriangularOptions } from './triangular.js';
 export { inverse, logDetCholesky, lu, luFactors, slogdet } from './determinant.js';
 export type { LU } from './determinant.js';
 export { identity, matmul, transpose } from './matrix.js';
+export { eigh } from './eigh.js';
+export type { Eigh } from './eigh.js';
