@@ -12,6 +12,7 @@ import './generated/gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmMatMulFix } from './kernels.js';
+import './conv-kernels.js';
 
 registerWasmMatMulFix();
 
