@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
 import { infoCommand } from './info.js';
+import { evalCommand, interpolateCommand, sampleCommand, trainCommand } from './vae-commands.js';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -26,6 +27,13 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   program.addCommand(infoCommand(io));
+  program.addCommand(trainCommand(io));
+  program.addCommand(evalCommand(io));
+  program.addCommand(sampleCommand(io));
+  program.addCommand(interpolateCommand(io));
+  // addCommand (unlike .command) does not pass these on: without them a subcommand's usage error exits the process.
+  for (const command of program.commands)
+    command.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride().showHelpAfterError(false);
   return program;
 }
 

@@ -54,7 +54,7 @@ export function sampleAndDecode(
   const q = model.posterior(x, context);
   const z = q.rsample([samples], seed); // [L, m, d]
   const [L, m, d] = z.shape;
-  const zFlat = tf.reshape<tf.Tensor2D>(z, [L * m, d]);
+  const zFlat = tf.reshape<tf.Rank.R2>(z, [L * m, d]);
   const px = model.likelihood(zFlat, context && repeatRows(context, L));
   const logLikelihood = tf.reshape(px.logProb(repeatRows(x, L)), [L, m]);
   return { q, z, logLikelihood };
@@ -118,11 +118,11 @@ export function elboLoss(
   const { beta = 1, datasetSize } = options;
   if (!(beta >= 0)) throw new Error(`elboLoss: argument 'beta' must be >= 0, got ${beta}`);
   return tf.tidy(() => {
-    const reconstruction = tf.mean(terms.reconstruction);
-    const kl = tf.mean(terms.kl);
+    const reconstruction = tf.mean<tf.Scalar>(terms.reconstruction);
+    const kl = tf.mean<tf.Scalar>(terms.kl);
     const weighted = tf.sub(kl, reconstruction);
     const perExample = beta === 1 ? weighted : tf.sub(tf.mul(kl, beta), reconstruction);
     const loss = datasetSize === undefined ? perExample : tf.mul(perExample, datasetSize);
-    return { loss: loss as tf.Scalar, elbo: tf.neg(weighted), reconstruction, kl };
+    return { loss: loss as tf.Scalar, elbo: tf.neg<tf.Scalar>(weighted as tf.Scalar), reconstruction, kl };
   });
 }

@@ -38,20 +38,19 @@ const POST_MU = [
 /** The linear-Gaussian model with q(z|x) = N(mu(x) + shift, scaleFactor^2 * posterior variance). */
 function linearGaussian(shift = 0, scaleFactor = 1): LatentVariableModel {
   return {
-    posterior: (x) =>
-      tf.tidy(() => {
-        const m = x.shape[0];
-        // Row i of the batch is X[i mod 4]: tests pass X itself (or repeats of it).
-        const mu = tf.add(tf.tensor2d(Array.from({ length: m }, (_, i) => POST_MU[i % 4])), shift);
-        const sd = tf.mul(tf.sqrt(tf.tensor1d(POST_VAR)), scaleFactor);
-        return new Independent(new Normal(mu, tf.broadcastTo(sd, mu.shape)), 1);
-      }),
+    // Called inside the inference functions' tidy, which frees the intermediate tensors.
+    posterior: (x) => {
+      const m = x.shape[0];
+      // Row i of the batch is X[i mod 4]: tests pass X itself (or repeats of it).
+      const mu = tf.add(tf.tensor2d(Array.from({ length: m }, (_, i) => POST_MU[i % 4])), shift);
+      const sd = tf.mul(tf.sqrt(tf.tensor1d(POST_VAR)), scaleFactor);
+      return new Independent(new Normal(mu, tf.broadcastTo(sd, mu.shape)), 1);
+    },
     prior: () => new Independent(new Normal(tf.zeros([2]), tf.ones([2])), 1),
-    likelihood: (z) =>
-      tf.tidy(() => {
-        const mean = tf.add(tf.matMul(z, tf.tensor2d(W), false, true), tf.tensor1d(b));
-        return new Independent(new Normal(mean, tf.fill(mean.shape, s)), 1);
-      }),
+    likelihood: (z) => {
+      const mean = tf.add(tf.matMul(z, tf.tensor2d(W), false, true), tf.tensor1d(b));
+      return new Independent(new Normal(mean, tf.fill(mean.shape, s)), 1);
+    },
   };
 }
 

@@ -36,10 +36,24 @@ describe('curvesSpec', () => {
       'test_elbo',
     ]);
     expect(spec.concat.map((p) => p.data.values.length)).toEqual([10, 10, 10, 5]);
-    expect(spec.concat[3].data.values[0]).toEqual({ x: 2, y: rows[1].test_elbo });
+    expect(spec.concat[3].data.values[0]).toEqual({ x: 2, y: rows[1].test_elbo, series: 'test_elbo' });
     expect(spec.concat[0].encoding.x.title).toBe('epoch');
-    expect(spec.resolve.scale).toEqual({ y: 'independent', x: 'shared' });
+    expect(spec.resolve.scale).toEqual({ y: 'independent', x: 'shared', color: 'independent' });
     expect(spec.columns).toBe(2);
+  });
+
+  it('draws a group of fields in one panel, one coloured line each', () => {
+    const spec = curvesSpec(rows, {
+      series: [{ title: 'ELBO (nats)', fields: ['elbo', 'test_elbo'] }, 'kl'],
+      seriesTitles: { elbo: 'train', test_elbo: 'test' },
+    }) as unknown as { concat: Array<Panel & { encoding: { color?: { field: string; sort: string[] } } }> };
+    expect(spec.concat).toHaveLength(2);
+    const [group, kl] = spec.concat;
+    expect(group.encoding.y.title).toBe('ELBO (nats)');
+    expect(group.encoding.color).toMatchObject({ field: 'series', sort: ['train', 'test'] });
+    expect(group.data.values.filter((v) => (v as { series?: string }).series === 'train')).toHaveLength(10);
+    expect(group.data.values.filter((v) => (v as { series?: string }).series === 'test')).toHaveLength(5);
+    expect(kl.encoding.color).toBeUndefined();
   });
 
   it('skips rows whose x or value is not finite, and takes another x field', () => {
@@ -53,7 +67,7 @@ describe('curvesSpec', () => {
       { x: 'step', series: ['loss'] },
     ) as unknown as Concat;
     expect(spec.concat).toHaveLength(1);
-    expect(spec.concat[0].data.values).toEqual([
+    expect(spec.concat[0].data.values).toMatchObject([
       { x: 1, y: 3 },
       { x: 4, y: 1 },
     ]);

@@ -4,12 +4,21 @@
 import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
 import { PlotArgumentError } from './errors.js';
 
+/** Several fields in one panel: one line each, coloured, with a legend of their titles. */
+export interface CurveGroup {
+  title: string;
+  fields: readonly string[];
+}
+
 /** Options of {@link curvesSpec}. */
 export interface CurvesOptions {
   /** The field of the horizontal axis. Default `epoch`. */
   x?: string;
-  /** The fields to draw, one panel each, in this order, e.g. `['elbo', 'reconstruction', 'kl', 'test_elbo']`. */
-  series: readonly string[];
+  /**
+   * What to draw, one panel per entry, in this order: a field (`'elbo'`), or a group of fields drawn together in one
+   * panel, one coloured line each (`{ title: 'ELBO (nats)', fields: ['elbo', 'test_elbo'] }`).
+   */
+  series: ReadonlyArray<string | CurveGroup>;
   /** Chart title. Default none. */
   title?: string;
   /** Axis titles of the series (`{ elbo: 'ELBO (nats)' }`); a series without one is titled by its field. */
@@ -42,12 +51,17 @@ export function curvesSpec(
   const fn = 'curvesSpec';
   const { x = 'epoch', series, title, seriesTitles = {}, width = 260, height = 150 } = options;
   if (series.length === 0) throw new PlotArgumentError(`${fn}: option 'series' must name at least one field`);
-  const panels = series.flatMap((name) => {
-    const values = rows
-      .filter((row) => Number.isFinite(row[x]) && Number.isFinite(row[name]))
-      .map((row) => ({ x: row[x], y: row[name] }));
+  const groups = series.map((entry) =>
+    typeof entry === 'string' ? { title: seriesTitles[entry] ?? entry, fields: [entry] } : entry,
+  );
+  const panels = groups.flatMap(({ title: yTitle, fields }) => {
+    const values = fields.flatMap((name) =>
+      rows
+        .filter((row) => Number.isFinite(row[x]) && Number.isFinite(row[name]))
+        .map((row) => ({ x: row[x], y: row[name], series: seriesTitles[name] ?? name })),
+    );
     if (values.length === 0) return [];
-    const yTitle = seriesTitles[name] ?? name;
+    const several = fields.length > 1;
     return [
       {
         width,
@@ -63,13 +77,24 @@ export function curvesSpec(
             axis: { tickMinStep: 1, format: 'd' },
           },
           y: { field: 'y', type: 'quantitative' as const, title: yTitle, scale: { zero: false } },
+          ...(several
+            ? {
+                color: {
+                  field: 'series',
+                  type: 'nominal' as const,
+                  title: null,
+                  sort: fields.map((f) => seriesTitles[f] ?? f),
+                  legend: { orient: 'bottom' as const, direction: 'horizontal' as const },
+                },
+              }
+            : {}),
         },
       },
     ];
   });
   if (panels.length === 0)
     throw new PlotArgumentError(
-      `${fn}: argument 'rows' has no finite value of any series (${series.join(', ')}) with a finite '${x}'`,
+      `${fn}: argument 'rows' has no finite value of any series (${groups.flatMap((g) => g.fields).join(', ')}) with a finite '${x}'`,
     );
   const columns = options.columns ?? Math.min(panels.length, 2);
   return {
@@ -77,7 +102,7 @@ export function curvesSpec(
     ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 15 } }),
     columns,
     concat: panels,
-    resolve: { scale: { y: 'independent', x: 'shared' } },
+    resolve: { scale: { y: 'independent', x: 'shared', color: 'independent' } },
     config: {
       axis: { titleFontSize: 13, labelFontSize: 11 },
       concat: { spacing: 30 },

@@ -18,4 +18,4 @@ export type { ManifoldOptions } from './manifold.js';
 export { interpolateLatents } from './interpolation.js';
 export type { InterpolationOptions } from './interpolation.js';
 export { curvesPng, curvesSpec } from './curves.js';
-export type { CurvesOptions } from './curves.js';
+export type { CurvesOptions, CurveGroup } from './curves.js';

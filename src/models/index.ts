@@ -1,0 +1,30 @@
+/** The VAE family: models, configuration, evaluation, pictures, checkpoints and whole training runs. */
+export { VAE } from './vae.js';
+export type { VaeBatch, VaeLoss, VaeLossOptions } from './vae.js';
+export { resolveVaeConfig, ConfigError, VAE_KINDS, PRIOR_KINDS } from './vae-config.js';
+export type { VaeConfig, VaeKind, PriorKind } from './vae-config.js';
+export {
+  GaussianEncoder,
+  Decoder,
+  StandardNormalPrior,
+  MixturePrior,
+  ConditionalGaussianPrior,
+  LIKELIHOODS,
+  ARCHITECTURES,
+} from './vae-networks.js';
+export type { Likelihood, Architecture } from './vae-networks.js';
+export { evaluateVae, ACTIVE_UNIT_THRESHOLD } from './vae-evaluate.js';
+export type { VaeEvaluation, EvaluateOptions } from './vae-evaluate.js';
+export { loadVae } from './vae-io.js';
+export type { LoadedVae } from './vae-io.js';
+export {
+  writeSamples,
+  writeReconstructions,
+  writeLatentScatter,
+  writeManifold,
+  writeInterpolation,
+  writeCurves,
+  writeVaePictures,
+} from './vae-pictures.js';
+export { trainVaeRun, resumeVaeRun, evaluationRecord } from './vae-run.js';
+export type { VaeRunOptions, VaeRunResult, RunIO } from './vae-run.js';
