@@ -20,7 +20,9 @@ export async function runMethodsExample(epochs = 1, limit?: number): Promise<Met
   await initEngine();
   const { train, test } = loadDataset('mnist');
   const vae = new VAE(resolveVaeConfig('vae', { inputShape: [28, 28, 1], latent: 2 }));
-  const x = batches(test, { batchSize: 500, shuffle: false }).next().value!.x; // held-out digits
+  const first = batches(test, { batchSize: 500, shuffle: false }).next();
+  if (first.done) throw new Error('the MNIST test set is empty');
+  const x = first.value.x; // 500 held-out digits
   const costBefore = vae.cost(x, undefined, 1);
   let seen = 0;
   for (let epoch = 0; epoch < epochs; epoch++)
