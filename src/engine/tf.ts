@@ -13,7 +13,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmMatMulFix } from './kernels.js';
 import './conv-kernels.js';
+import { registerWasmAdamKernel } from './adam-kernel.js';
 
 registerWasmMatMulFix();
+registerWasmAdamKernel();
 
 export * from '@tensorflow/tfjs-core';

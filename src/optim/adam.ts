@@ -11,6 +11,7 @@
  * https://arxiv.org/abs/1412.6980
  */
 import * as tf from '../engine/tf.js';
+import { fusedAdamUpdate, hasFusedAdam } from '../engine/adam-kernel.js';
 
 /** Options of {@link Adam}; the defaults are PyTorch's. */
 export interface AdamOptions {
@@ -118,6 +119,10 @@ export class Adam {
     const c = this.scalars();
     this.t += 1;
     const t = this.t;
+    if (hasFusedAdam()) {
+      this.applyFused(params, byName, c.wd);
+      return;
+    }
     tf.tidy(() => {
       // The two step-dependent scalars; the others are kept on the backend across steps.
       const stepSize = tf.scalar(-this.learningRate / (1 - this.beta1 ** t));
@@ -134,6 +139,29 @@ export class Adam {
         v.assign(v1);
       }
     });
+  }
+
+  /** The same update as one WebAssembly SIMD kernel per parameter (see src/engine/adam-kernel.ts). */
+  private applyFused(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, wd: tf.Scalar): void {
+    const t = this.t;
+    const attrs = {
+      b1: this.beta1,
+      b2: this.beta2,
+      lrT: this.learningRate / (1 - this.beta1 ** t),
+      s2: 1 / (1 - this.beta2 ** t),
+      eps: this.epsilon,
+    };
+    for (const [name, g0] of grads) {
+      const p = params.get(name)!;
+      const { m, v } = this.slots.get(name)!;
+      const g = this.weightDecay > 0 ? tf.tidy(() => tf.add(g0, tf.mul(p, wd))) : g0;
+      const [p1, m1, v1] = fusedAdamUpdate(p, m, v, g, attrs);
+      p.assign(p1);
+      m.assign(m1);
+      v.assign(v1);
+      tf.dispose([p1, m1, v1]);
+      if (g !== g0) g.dispose();
+    }
   }
 
   /**
