@@ -15,6 +15,7 @@ import { loadVae } from '../models/vae-io.js';
 import { writeInterpolation, writeSamples } from '../models/vae-pictures.js';
 import { evaluationRecord, resumeVaeRun, trainVaeRun, type VaeRunOptions } from '../models/vae-run.js';
 import { ARCHITECTURES, LIKELIHOODS } from '../models/vae-networks.js';
+import type { TrainingState } from '../train/run-checkpoint.js';
 import { choice, intList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
 import { processIO, type CliIO } from './program.js';
 
@@ -193,6 +194,13 @@ function report(io: CliIO, summary: Record<string, unknown>, pictures: string[],
     io.out(`  ${p}\n`);
 }
 
+/** The data set to use with the run in `dir`: `--data` when given, else the one the run was trained on. */
+function dataOf(dir: string, state: TrainingState | null, flag: string | undefined): string {
+  const data = flag ?? (state?.options.data as string | undefined);
+  if (data === undefined) throw new ConfigError(`${dir} does not record its data set; pass --data`);
+  return data;
+}
+
 /** `latentlab eval DIR`. */
 export function evalCommand(io: CliIO): Command {
   return new Command('eval')
@@ -211,8 +219,7 @@ export function evalCommand(io: CliIO): Command {
         await initEngine({ backend: flags.backend });
         const { model, state } = await loadVae(dir);
         try {
-          const data = flags.data ?? (state?.options.data as string | undefined);
-          if (data === undefined) throw new ConfigError(`${dir} does not record its data set; pass --data`);
+          const data = dataOf(dir, state, flags.data);
           const split = loadDataset(data);
           const [h, w, c] = model.config.inputShape;
           if (split.test.height !== h || split.test.width !== w || split.test.channels !== c)
@@ -295,8 +302,7 @@ export function interpolateCommand(io: CliIO): Command {
         await initEngine({ backend: flags.backend });
         const { model, state } = await loadVae(dir);
         try {
-          const data = flags.data ?? (state?.options.data as string | undefined);
-          if (data === undefined) throw new ConfigError(`${dir} does not record its data set; pass --data`);
+          const data = dataOf(dir, state, flags.data);
           if (flags.steps !== undefined && flags.steps < 2)
             throw new ConfigError(`--steps must be at least 2 (the two ends), got ${flags.steps}`);
           await ensureParent(flags.output);
