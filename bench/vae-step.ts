@@ -1,6 +1,7 @@
 /**
  * Benchmark `vae-step`: one AEVB training step, the unit of work of every VAE epoch, against PyTorch
- * (`vae_step_torch.py`) and against stock TensorFlow.js wasm (latentlab's engine without its matrix-product fix).
+ * (`vae_step_torch.py`) and against stock TensorFlow.js wasm (latentlab's engine without its matrix-product fix and
+ * with Adam as separate ops instead of its SIMD kernel).
  *
  * The model is the peer's: 784-400-20 ReLU MLP encoder and decoder, q(z|x) = N(mu, exp(logvar / 2)), a Bernoulli
  * decoder with logits, the analytic KL to N(0, 1), Adam with learning rate 1e-3, a batch of 128 random binary
@@ -14,6 +15,8 @@ import * as tf from '../src/engine/tf.js';
 import { initEngine } from '../src/engine/backend.js';
 import { registerWasmMatMulFix, restoreStockWasmMatMul } from '../src/engine/kernels.js';
 import { Random } from '../src/engine/random.js';
+import { ADAM_KERNEL, registerWasmAdamKernel } from '../src/engine/adam-kernel.js';
+import { Adam } from '../src/optim/adam.js';
 import { Bernoulli } from '../src/distributions/bernoulli.js';
 import { klDivergence } from '../src/distributions/kl.js';
 import { Normal } from '../src/distributions/normal.js';
@@ -71,11 +74,12 @@ export function createVaeStep(seed = 0): VaeStep {
   const dec2 = linear(H, D, rng);
   const layers = [enc, mu, logvar, dec1, dec2];
   const variables = layers.flatMap((l) => [l.w, l.b]);
+  const params = new Map(variables.map((v, i) => [`p${i}`, v]));
   const x = tf.tidy(() =>
     tf.cast(tf.less(tf.randomUniform([B, D], 0, 1, 'float32', seedFrom(rng)), 0.5), 'float32'),
   );
   const prior = new Normal(0, 1);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new Adam(1e-3);
 
   const loss = (): tf.Scalar => {
     const h = dense(enc, x, true);
@@ -90,10 +94,9 @@ export function createVaeStep(seed = 0): VaeStep {
 
   return {
     step() {
-      // `minimize` is `variableGrads` + `applyGradients` in TensorFlow.js; both measured the same within noise.
-      const cost = optimizer.minimize(loss, true, variables) as tf.Scalar;
-      const value = cost.dataSync()[0];
-      cost.dispose();
+      // latentlab's Adam: PyTorch's update, one SIMD kernel per parameter on wasm; the loss is read back, as the
+      // peer's `loss.item()` does.
+      const value = optimizer.minimize(params, () => ({ loss: loss() })).loss;
       return value;
     },
     dispose() {
@@ -120,13 +123,15 @@ function timeVae(vae: VaeStep, steps: number, warmup: number, label: string): nu
   return times;
 }
 
-/** Time `perRound` latentlab steps with the stock wasm matrix products, then put latentlab's fix back. */
+/** Time `perRound` steps with stock wasm matrix products and Adam as separate ops, then put latentlab's kernels back. */
 function timeStock(vae: VaeStep, perRound: number, warmup: number): number[] {
   restoreStockWasmMatMul();
+  tf.unregisterKernel(ADAM_KERNEL, 'wasm'); // Adam as separate TensorFlow.js ops, as stock TF.js would run it
   try {
     return timeVae(vae, perRound, warmup, 'vae-step (stock wasm)');
   } finally {
     registerWasmMatMulFix();
+    registerWasmAdamKernel();
   }
 }
 
