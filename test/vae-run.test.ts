@@ -268,6 +268,20 @@ describe('the trainer', () => {
     vae.dispose();
   });
 
+  it('stops after maxSteps steps, within an epoch, recording that epoch', async () => {
+    const vae = tiny();
+    const before = tf.memory().numTensors;
+    const result = await fit(vae, data, (batch, ctx) => vae.trainStep(batch, { seed: ctx.seed }), {
+      epochs: 3,
+      batchSize: 64,
+      maxSteps: 6, // 4 batches per epoch
+    });
+    expect(result.steps).toBe(6);
+    expect(result.history.map((r) => r.step)).toEqual([4, 6]);
+    vae.dispose();
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+  });
+
   it('keeps the tensor count flat across epochs', async () => {
     const vae = tiny();
     const counts: number[] = [];

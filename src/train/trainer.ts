@@ -58,6 +58,8 @@ export interface FitOptions {
   /** Stored in the checkpoint's state, for resuming: the options the run was started with. */
   runOptions?: Record<string, unknown>;
   evaluate?: EvaluateFn;
+  /** Stop after this many steps in all (within an epoch if need be; that epoch is then recorded as the last). */
+  maxSteps?: number;
 }
 
 export interface TrainResult {
@@ -102,7 +104,10 @@ export async function fit(
     resumeFrom,
     runOptions = {},
     evaluate,
+    maxSteps = Infinity,
   } = options;
+  if (!(maxSteps >= 1))
+    throw new Error(`fit: argument 'maxSteps' must be a positive integer, got ${maxSteps}`);
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new Error(`fit: argument 'epochs' must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -115,11 +120,15 @@ export async function fit(
   for (const c of callbacks) c.onTrainBegin?.({ epochs, startEpoch, batchesPerEpoch, n: train.n });
 
   let epoch = startEpoch;
-  for (; epoch < epochs && stoppedEarly === null; epoch++) {
+  for (; epoch < epochs && stoppedEarly === null && stepCount < maxSteps; epoch++) {
     const started = performance.now();
     const sums: Record<string, number> = {};
     let seen = 0;
     for (const batch of batches(train, { batchSize, seed, epoch })) {
+      if (stepCount >= maxSteps) {
+        tf.dispose([batch.x, batch.labels ?? []]);
+        break;
+      }
       const m = batch.x.shape[0];
       const context: StepContext = {
         epoch,
