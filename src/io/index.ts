@@ -9,6 +9,7 @@ export {
   writeJsonAtomic,
 } from './atomic.js';
 export {
+  asFloat32Arrays,
   CheckpointError,
   decodeSafetensors,
   DTYPES,

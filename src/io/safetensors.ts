@@ -273,3 +273,21 @@ export function namedArrayToTensor(a: NamedArray): tf.Tensor {
     }
   }
 }
+
+/**
+ * The arrays of a decoded file as float32 `{ shape, data }` records, the form optimizers' `loadState` and modules'
+ * `loadParameters` take (F64 narrowed, integers converted).
+ */
+export function asFloat32Arrays(
+  arrays: Map<string, NamedArray>,
+): Map<string, { shape: number[]; data: Float32Array }> {
+  return new Map(
+    [...arrays].map(([name, a]) => [
+      name,
+      {
+        shape: a.shape,
+        data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as ArrayLike<number>),
+      },
+    ]),
+  );
+}

@@ -3,7 +3,7 @@
  * checkpoint), with its optimizer state and training state, and the checks that make a mismatched checkpoint fail
  * with a one-line reason.
  */
-import { CheckpointError, type NamedArray } from '../io/safetensors.js';
+import { asFloat32Arrays, CheckpointError } from '../io/safetensors.js';
 import { assignWeights } from '../io/checkpoint.js';
 import { loadRunCheckpoint, type TrainingState } from '../train/run-checkpoint.js';
 import { ConfigError, resolveVaeConfig, VAE_KINDS, type VaeConfig, type VaeKind } from './vae-config.js';
@@ -46,7 +46,7 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     assignWeights(model.parameters(), checkpoint.weights, `${path}/weights.safetensors`);
     if (checkpoint.optimizer)
       try {
-        model.optimizer.loadState(asFloat32(checkpoint.optimizer), model.parameters());
+        model.optimizer.loadState(asFloat32Arrays(checkpoint.optimizer), model.parameters());
       } catch (e) {
         throw new CheckpointError(`${path}/optimizer.safetensors: ${(e as Error).message}`);
       }
@@ -55,16 +55,4 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     throw e;
   }
   return { model, state: checkpoint.state, path };
-}
-
-function asFloat32(arrays: Map<string, NamedArray>): Map<string, { shape: number[]; data: Float32Array }> {
-  return new Map(
-    [...arrays].map(([name, a]) => [
-      name,
-      {
-        shape: a.shape,
-        data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as ArrayLike<number>),
-      },
-    ]),
-  );
 }
