@@ -10,3 +10,4 @@ export type { LU } from './determinant.js';
 export { identity, matmul, transpose } from './matrix.js';
 export { eigh } from './eigh.js';
 export type { Eigh } from './eigh.js';
+export { qr } from './qr.js';
