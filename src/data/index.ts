@@ -1,4 +1,4 @@
-// Data sets: IDX files, the embedded MNIST digits, Fashion-MNIST, and mini-batches.
+// Data sets: IDX files, the embedded MNIST digits, Fashion-MNIST, toy 2-D densities, and mini-batches.
 export { DataNotFoundError, imageSize, subset } from './dataset.js';
 export type { DataSplit, ImageDataset } from './dataset.js';
 export { IdxFormatError, parseIdx, readIdx } from './idx.js';
@@ -9,5 +9,7 @@ export type { MnistOptions } from './mnist.js';
 export { FASHION_MNIST_SYSTEM_DIR, fashionMnistSearchPath, loadFashionMnist } from './fashion-mnist.js';
 export type { FashionMnistOptions } from './fashion-mnist.js';
 export { DATASET_NAMES, loadDataset } from './registry.js';
+export { isToy2dName, sampleToy2d, toy2dDataset, toy2dLogDensity, TOY2D_NAMES } from './toy2d.js';
+export type { LogDensity2d, Toy2dDatasetOptions, Toy2dName } from './toy2d.js';
 export { batches, binarize, epochPermutation, numBatches } from './batches.js';
 export type { Batch, BatchOptions } from './batches.js';

@@ -2,16 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { DataNotFoundError } from './dataset.js';
 import { loadMnist } from './mnist.js';
 import { DATASET_NAMES, loadDataset } from './registry.js';
+import { toy2dDataset } from './toy2d.js';
+
+const EXPECTED =
+  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel or idx:DIR';
 
 describe('loadDataset', () => {
-  it('knows mnist and fashion-mnist by name', () => {
-    expect(DATASET_NAMES).toEqual(['mnist', 'fashion-mnist']);
+  it('knows mnist, fashion-mnist and the toy 2-D densities by name', () => {
+    expect(DATASET_NAMES).toEqual([
+      'mnist',
+      'fashion-mnist',
+      'moons',
+      '8gaussians',
+      '25gaussians',
+      'checkerboard',
+      'swissroll',
+      'circles',
+      'pinwheel',
+    ]);
     expect(loadDataset('mnist')).toBe(loadMnist());
   });
 
+  it('loads a toy 2-D density as its default split', () => {
+    const split = loadDataset('pinwheel');
+    expect(split).toEqual(toy2dDataset('pinwheel'));
+    expect([split.train.n, split.test.n, split.train.width]).toEqual([20000, 10000, 2]);
+  });
+
   it.each([
-    ['an unknown name', 'foo', "unknown data set 'foo' (expected mnist, fashion-mnist or idx:DIR)"],
-    ['a wrong case', 'MNIST', "unknown data set 'MNIST' (expected mnist, fashion-mnist or idx:DIR)"],
+    ['an unknown name', 'foo', `unknown data set 'foo' (expected ${EXPECTED})`],
+    ['a wrong case', 'MNIST', `unknown data set 'MNIST' (expected ${EXPECTED})`],
     ['idx: without a directory', 'idx:', "data set 'idx:' names no directory (expected idx:DIR)"],
     [
       'idx: with a missing directory',

@@ -1,6 +1,6 @@
 /**
  * Pictures: Vega-Lite charts rendered to PNG, image grids, and the standard pictures of a VAE (reconstructions,
- * latent scatter, latent manifold, interpolations, training curves).
+ * latent scatter, latent manifold, interpolations, training curves), and 2-D densities and flow grids.
  */
 export { PNG_SIGNATURE, renderVega, renderVegaLite, svgToPng, writePng } from './chart.js';
 export type { RenderOptions, TopLevelSpec } from './chart.js';
@@ -19,3 +19,18 @@ export { interpolateLatents } from './interpolation.js';
 export type { InterpolationOptions } from './interpolation.js';
 export { curvesPng, curvesSpec } from './curves.js';
 export type { CurvesOptions, CurveGroup } from './curves.js';
+export {
+  densityComparisonPng,
+  densityComparisonSpec,
+  densityGrid,
+  gridWarpPng,
+  gridWarpSpec,
+  integrateDensity2d,
+  makeGridLines,
+} from './density2d.js';
+export type {
+  DensityComparisonOptions,
+  DensityGrid,
+  DensityGridOptions,
+  GridWarpOptions,
+} from './density2d.js';
