@@ -15,4 +15,5 @@ export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './inference/index.js';
 export * from './train/index.js';
+export * from './bijectors/index.js';
 export * from './models/index.js';

@@ -2,7 +2,7 @@
  * The VAE family's commands: `train vae|cvae|beta-vae|iwae`, `eval DIR`, `sample DIR`, `interpolate DIR`.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, initEngine, type BackendChoice } from '../engine/backend.js';
@@ -15,6 +15,14 @@ import { loadVae } from '../models/vae-io.js';
 import { writeInterpolation, writeSamples } from '../models/vae-pictures.js';
 import { evaluationRecord, resumeVaeRun, trainVaeRun, type VaeRunOptions } from '../models/vae-run.js';
 import { ARCHITECTURES, LIKELIHOODS } from '../models/vae-networks.js';
+import { FLOW_ARCHS, type FlowArch, type FlowConfig } from '../models/flows.js';
+import { resumeFlowRun, trainFlowRun, type FlowRunOptions } from '../models/flow-run.js';
+import { TOY2D_NAMES } from '../data/toy2d.js';
+import { loadFlow } from '../models/flow-io.js';
+import { evaluateFlow } from '../models/flow-evaluate.js';
+import { writeFlowSamples } from '../models/flow-pictures.js';
+import { readJsonFile } from '../io/atomic.js';
+import { findCheckpointDir } from '../train/run-checkpoint.js';
 import type { TrainingState } from '../train/run-checkpoint.js';
 import { choice, intList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
 import { processIO, type CliIO } from './program.js';
@@ -45,6 +53,10 @@ interface TrainFlags {
   evalIw?: number;
   backend?: BackendChoice;
   pictures?: boolean;
+  arch?: FlowArch;
+  layers?: number;
+  levels?: number;
+  steps?: number;
 }
 
 /** Run defaults: the README's main command, `latentlab train vae`, finishes in well under a minute on MNIST. */
@@ -54,7 +66,7 @@ const RUN_DEFAULTS = { data: 'mnist', epochs: 5, batchSize: 128, seed: 0 };
 const CONFIG_KEYS = new Set<string>([
   'data', 'epochs', 'batchSize', 'lr', 'latent', 'hidden', 'activation', 'architecture', 'likelihood',
   'estimator', 'samples', 'beta', 'warmup', 'iwSamples', 'prior', 'priorComponents', 'seed', 'out', 'limit',
-  'patience', 'evalIw',
+  'patience', 'evalIw', 'arch', 'layers', 'levels', 'steps',
 ]); // prettier-ignore
 
 function readConfigFile(path: string): Partial<TrainFlags> {
@@ -98,7 +110,11 @@ function backendOption(): Option {
 export function trainCommand(io: CliIO): Command {
   return new Command('train')
     .description('train a model and write its checkpoint, metrics and pictures into --out')
-    .argument('<model>', `the model: ${VAE_KINDS.join(', ')}`, choice(VAE_KINDS))
+    .argument(
+      '<model>',
+      `the model: ${[...VAE_KINDS, 'flow'].join(', ')}`,
+      choice([...VAE_KINDS, 'flow'] as const),
+    )
     .option('--data <name>', 'mnist (embedded), fashion-mnist, or idx:DIR (IDX files)')
     .option('--epochs <n>', `epochs to train (default ${RUN_DEFAULTS.epochs})`, positiveInt)
     .option('--batch-size <n>', `examples per step (default ${RUN_DEFAULTS.batchSize})`, positiveInt)
@@ -132,10 +148,19 @@ export function trainCommand(io: CliIO): Command {
       'at the end, the importance-sampled test log-likelihood with K samples',
       nonNegativeInt,
     )
+    .addOption(new Option('--arch <name>', 'flow: the architecture (default realnvp)').choices(FLOW_ARCHS))
+    .option(
+      '--layers <n>',
+      'flow: coupling layers (vectors) or steps per scale (images) (default 8)',
+      positiveInt,
+    )
+    .option('--levels <n>', 'flow on images: scales, each squeezing the image (default 2)', positiveInt)
+    .option('--steps <n>', 'flow: optimisation steps in all (instead of --epochs)', positiveInt)
     .option('--no-pictures', 'skip the pictures')
     .addOption(backendOption())
-    .action(async (kind: VaeKind, flags: TrainFlags) => {
+    .action(async (kind: VaeKind | 'flow', flags: TrainFlags) => {
       await initEngine({ backend: flags.backend });
+      if (kind === 'flow') return trainFlow(io, flags);
       const progress = { stream: progressStream(io) };
       if (flags.resume !== undefined) {
         const result = await resumeVaeRun(
@@ -183,6 +208,59 @@ export function trainCommand(io: CliIO): Command {
     });
 }
 
+/** `latentlab train flow`: a 2-D density (default two moons, 1500 steps) or images. */
+async function trainFlow(io: CliIO, flags: TrainFlags): Promise<void> {
+  const progress = { stream: progressStream(io) };
+  if (flags.resume !== undefined) {
+    const result = await resumeFlowRun(
+      flags.resume,
+      { epochs: flags.epochs, steps: flags.steps },
+      { progress, pictures: flags.pictures },
+    );
+    reportFlow(io, result.summary, result.pictures, result.outDir);
+    return;
+  }
+  const fromFile = flags.config ? readConfigFile(flags.config) : {};
+  const f = {
+    ...fromFile,
+    ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+  };
+  const data = f.data ?? 'moons';
+  const isToy = (TOY2D_NAMES as readonly string[]).includes(data);
+  const run: FlowRunOptions = {
+    data,
+    epochs: f.epochs ?? (isToy ? 1000 : 5),
+    steps: f.steps ?? (isToy && f.epochs === undefined ? 1500 : undefined),
+    batchSize: f.batchSize ?? (isToy ? 256 : 64),
+    seed: f.seed ?? 0,
+    limit: f.limit,
+  };
+  const model: Partial<FlowConfig> = Object.fromEntries(
+    Object.entries({
+      layers: f.layers,
+      levels: f.levels,
+      hidden: f.hidden,
+      activation: f.activation,
+      learningRate: f.lr,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const outDir = f.out ?? `runs/flow-${f.arch ?? 'realnvp'}-${timestamp()}`;
+  const result = await trainFlowRun(f.arch ?? 'realnvp', model, run, outDir, {
+    progress,
+    pictures: f.pictures,
+  });
+  reportFlow(io, result.summary, result.pictures, outDir);
+}
+
+function reportFlow(io: CliIO, summary: Record<string, unknown>, pictures: string[], outDir: string): void {
+  const num = (k: string) => (typeof summary[k] === 'number' ? summary[k].toFixed(3) : 'n/a');
+  const bpd = summary.bits_per_dim === undefined ? '' : `, ${num('bits_per_dim')} bits/dim`;
+  io.out(`test log-likelihood ${num('test_loglik')} nats per example${bpd}\n`);
+  io.out(`run directory: ${outDir}\n`);
+  for (const p of [`${outDir}/summary.json`, `${outDir}/metrics.jsonl`, `${outDir}/checkpoint`, ...pictures])
+    io.out(`  ${p}\n`);
+}
+
 function report(io: CliIO, summary: Record<string, unknown>, pictures: string[], outDir: string): void {
   const num = (k: string) => (typeof summary[k] === 'number' ? summary[k].toFixed(2) : 'n/a');
   io.out(
@@ -192,6 +270,41 @@ function report(io: CliIO, summary: Record<string, unknown>, pictures: string[],
   io.out(`run directory: ${outDir}\n`);
   for (const p of [`${outDir}/summary.json`, `${outDir}/metrics.jsonl`, `${outDir}/checkpoint`, ...pictures])
     io.out(`  ${p}\n`);
+}
+
+/** The model kind a run or checkpoint directory holds (`vae`, ..., `flow`), from its config.json. */
+async function kindOf(dir: string): Promise<string> {
+  const path = join(await findCheckpointDir(dir), 'config.json');
+  const config = (await readJsonFile(path, 'checkpoint config')) as { kind?: unknown };
+  return String(config.kind);
+}
+
+/** `latentlab eval DIR` for a flow: the test log-likelihood (and bits per dimension for images) as JSON. */
+async function evalFlow(
+  io: CliIO,
+  dir: string,
+  flags: { data?: string; seed?: number; batchSize?: number },
+): Promise<void> {
+  const { model, state } = await loadFlow(dir);
+  try {
+    const data = dataOf(dir, state, flags.data);
+    const e = evaluateFlow(model, loadDataset(data).test, {
+      seed: flags.seed ?? 1,
+      batchSize: flags.batchSize,
+    });
+    const bpd = e.bitsPerDim === undefined ? {} : { bits_per_dim: e.bitsPerDim };
+    const record = {
+      model: 'flow',
+      arch: model.config.arch,
+      data,
+      test_loglik: e.loglik,
+      ...bpd,
+      test_n: e.n,
+    };
+    io.out(JSON.stringify(record, null, 2) + '\n');
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The data set to use with the run in `dir`: `--data` when given, else the one the run was trained on. */
@@ -217,6 +330,7 @@ export function evalCommand(io: CliIO): Command {
         flags: { data?: string; iw?: number; seed?: number; batchSize?: number; backend?: BackendChoice },
       ) => {
         await initEngine({ backend: flags.backend });
+        if ((await kindOf(dir)) === 'flow') return evalFlow(io, dir, flags);
         const { model, state } = await loadVae(dir);
         try {
           const data = dataOf(dir, state, flags.data);
@@ -258,13 +372,37 @@ export function sampleCommand(io: CliIO): Command {
     .option('-n, --count <n>', 'how many samples (default 64)', positiveInt)
     .requiredOption('-o, --output <file>', 'the PNG to write')
     .option('--seed <s>', 'seed of the draws (default 0)', nonNegativeInt)
+    .option('--temperature <T>', 'flows: sample z ~ N(0, T^2 I) (default 1)', positiveNumber)
     .addOption(backendOption())
     .action(
       async (
         dir: string,
-        flags: { count?: number; output: string; seed?: number; backend?: BackendChoice },
+        flags: {
+          count?: number;
+          output: string;
+          seed?: number;
+          temperature?: number;
+          backend?: BackendChoice;
+        },
       ) => {
         await initEngine({ backend: flags.backend });
+        if ((await kindOf(dir)) === 'flow') {
+          const { model } = await loadFlow(dir);
+          try {
+            await ensureParent(flags.output);
+            const path = await writeFlowSamples(
+              model,
+              flags.output,
+              flags.count ?? 64,
+              flags.seed ?? 0,
+              flags.temperature ?? 1,
+            );
+            io.out(`${path}\n`);
+          } finally {
+            model.dispose();
+          }
+          return;
+        }
         const { model } = await loadVae(dir);
         try {
           await ensureParent(flags.output);

@@ -28,3 +28,25 @@ export {
 } from './vae-pictures.js';
 export { trainVaeRun, resumeVaeRun, evaluationRecord } from './vae-run.js';
 export type { VaeRunOptions, VaeRunResult, RunIO } from './vae-run.js';
+export {
+  FlowModel,
+  resolveFlowConfig,
+  buildFlowBijector,
+  bitsPerDim,
+  FLOW_ARCHS,
+  FlowConfigError,
+} from './flows.js';
+export type { FlowArch, FlowConfig } from './flows.js';
+export { evaluateFlow } from './flow-evaluate.js';
+export type { FlowEvaluation } from './flow-evaluate.js';
+export { loadFlow } from './flow-io.js';
+export type { LoadedFlow } from './flow-io.js';
+export { trainFlowRun, resumeFlowRun } from './flow-run.js';
+export type { FlowRunOptions, FlowRunResult } from './flow-run.js';
+export {
+  writeFlowSamples,
+  writeDensity,
+  writeLayers,
+  writeFlowPictures,
+  SAMPLE_TEMPERATURES,
+} from './flow-pictures.js';
