@@ -119,6 +119,35 @@ describe('latentlab train flow on images', () => {
   );
 });
 
+describe('a conditional flow', () => {
+  it('reads the label: its density of the same image differs by class, and it samples per class', async () => {
+    const dir = join(root, 'conditional');
+    const args = ['train', 'flow', '--arch', 'realnvp', '--data', 'mnist', '--conditional', '--limit', '128'];
+    const { code, err } = await cli([
+      ...args,
+      '--epochs',
+      '1',
+      '--layers',
+      '1',
+      '--hidden',
+      '8',
+      '--out',
+      dir,
+    ]);
+    expect(code, err).toBe(0);
+    const { model } = await loadFlow(dir);
+    expect(model.config.numClasses).toBe(10);
+    const x = tf.fill([2, 784], 0.3);
+    const lp = model.logProb(x, tf.tensor1d([1, 7], 'int32'));
+    const [a, b] = lp.dataSync();
+    expect(Math.abs(a - b)).toBeGreaterThan(1e-3);
+    expect(() => model.logProb(x)).toThrow('a conditional flow needs labels');
+    tf.dispose([x, lp]);
+    model.dispose();
+    expect(existsSync(join(dir, 'samples.png'))).toBe(true);
+  }, 60_000);
+});
+
 describe('bad input', () => {
   it.each([
     ['an unknown architecture', ['--arch', 'maf'], "argument 'maf' is invalid"],
@@ -126,6 +155,7 @@ describe('bad input', () => {
     ['too many levels', ['--arch', 'glow', '--data', 'mnist', '--levels', '3'], 'must be multiples of 8'],
     ['an unknown 2-D density', ['--data', 'spirals'], "unknown data set 'spirals'"],
     ['zero steps', ['--steps', '0'], "expected a positive integer, got '0'"],
+    ['a conditional flow on unlabelled data', ['--data', 'moons', '--conditional'], 'needs labels'],
   ])('%s gives one line and no output', async (_name, args, message) => {
     const out = join(root, `bad-${_name.replace(/\W+/g, '-')}`);
     const { code, err } = await cli(['train', 'flow', ...args, '--out', out]);

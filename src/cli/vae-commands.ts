@@ -57,6 +57,7 @@ interface TrainFlags {
   layers?: number;
   levels?: number;
   steps?: number;
+  conditional?: boolean;
 }
 
 /** Run defaults: the README's main command, `latentlab train vae`, finishes in well under a minute on MNIST. */
@@ -66,7 +67,7 @@ const RUN_DEFAULTS = { data: 'mnist', epochs: 5, batchSize: 128, seed: 0 };
 const CONFIG_KEYS = new Set<string>([
   'data', 'epochs', 'batchSize', 'lr', 'latent', 'hidden', 'activation', 'architecture', 'likelihood',
   'estimator', 'samples', 'beta', 'warmup', 'iwSamples', 'prior', 'priorComponents', 'seed', 'out', 'limit',
-  'patience', 'evalIw', 'arch', 'layers', 'levels', 'steps',
+  'patience', 'evalIw', 'arch', 'layers', 'levels', 'steps', 'conditional',
 ]); // prettier-ignore
 
 function readConfigFile(path: string): Partial<TrainFlags> {
@@ -156,6 +157,7 @@ export function trainCommand(io: CliIO): Command {
     )
     .option('--levels <n>', 'flow on images: scales, each squeezing the image (default 2)', positiveInt)
     .option('--steps <n>', 'flow: optimisation steps in all (instead of --epochs)', positiveInt)
+    .option('--conditional', 'flow: condition on the label (the coupling networks read it)')
     .option('--no-pictures', 'skip the pictures')
     .addOption(backendOption())
     .action(async (kind: VaeKind | 'flow', flags: TrainFlags) => {
@@ -234,6 +236,7 @@ async function trainFlow(io: CliIO, flags: TrainFlags): Promise<void> {
     batchSize: f.batchSize ?? (isToy ? 256 : 64),
     seed: f.seed ?? 0,
     limit: f.limit,
+    conditional: f.conditional ?? false,
   };
   const model: Partial<FlowConfig> = Object.fromEntries(
     Object.entries({

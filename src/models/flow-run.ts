@@ -28,6 +28,8 @@ export interface FlowRunOptions {
   batchSize: number;
   seed: number;
   limit?: number;
+  /** Condition the flow on the data set's labels (its coupling networks read a one-hot label). */
+  conditional?: boolean;
 }
 
 export interface FlowRunResult {
@@ -72,7 +74,14 @@ export async function trainFlowRun(
   io: RunIO = {},
 ): Promise<FlowRunResult> {
   const split = loadDataset(run.data);
-  const config = resolveFlowConfig(arch, { ...model, inputShape: inputShapeOf(split), seed: run.seed });
+  if (run.conditional && split.train.labels === null)
+    throw new FlowConfigError(`a conditional flow needs labels, and the data set ${run.data} has none`);
+  const config = resolveFlowConfig(arch, {
+    ...model,
+    inputShape: inputShapeOf(split),
+    seed: run.seed,
+    numClasses: run.conditional ? split.train.numClasses : 0,
+  });
   await checkFreshOutDir(outDir);
   await mkdir(outDir, { recursive: true });
   await writeJsonAtomic(join(outDir, 'config.json'), config);
