@@ -123,7 +123,13 @@ function vectorLayers(c: FlowConfig): Bijector[] {
         ? new AdditiveCoupling(mask, { ...common, seed })
         : c.arch === 'realnvp'
           ? new AffineCoupling(mask, { ...common, seed, logScaleBound: c.logScaleBound })
-          : new Chain([new ActNorm(d, { eventNdims: 1 }), new AffineCoupling(mask, { ...common, seed })]),
+          : // A Glow step; in the data -> noise direction ActNorm, the 1x1 convolution (a learned d x d rotation
+            // here), then the coupling, so the chain lists them the other way round.
+            new Chain([
+              new AffineCoupling(mask, { ...common, seed }),
+              new Invertible1x1Conv(d, { seed: seed + 1, eventNdims: 1 }),
+              new ActNorm(d, { eventNdims: 1 }),
+            ]),
     );
   }
   // NICE ends with its diagonal scaling layer, which gives the dimensions different scales.
