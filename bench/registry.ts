@@ -2,8 +2,10 @@
  * Every benchmark `npm run bench` knows, in the order it runs them. A new benchmark is one file, `bench/<name>.ts`,
  * exporting a `Benchmark`, and one line here.
  */
+import { flow2d } from './flow2d.js';
+import { flowImages } from './flow-images.js';
 import type { Benchmark } from './harness.js';
 import { vaeEpoch } from './vae-epoch.js';
 import { vaeStep } from './vae-step.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [vaeStep, vaeEpoch];
+export const BENCHMARKS: readonly Benchmark[] = [vaeStep, vaeEpoch, flow2d, flowImages];
