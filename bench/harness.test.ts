@@ -94,6 +94,7 @@ describe('ratio and formatting', () => {
     expect(ratio(37, 0)).toBeUndefined();
     expect(ratio(37, NaN)).toBeUndefined();
     expect(ratio(NaN, 10)).toBeUndefined();
+    expect(ratio(37, undefined)).toBeUndefined();
   });
 
   it.each([
@@ -104,6 +105,7 @@ describe('ratio and formatting', () => {
     [0.0049, 'x', '0.00x'],
     [undefined, 'ms', '-'],
     [Infinity, 'x', '-'],
+    [3.9512, 'bits/dim', '3.95 bits/dim'],
   ] as const)('formats %s %s as %s', (value, unit, text) => {
     expect(formatValue(value, unit)).toBe(text);
   });
@@ -164,6 +166,23 @@ describe('the table', () => {
         '| gmm       |    6.60 s |  3.30 s | 2.00x |            |          |',
       ].join('\n'),
     );
+  });
+
+  it('shows - for the peer and the ratio of a benchmark without a peer', () => {
+    const alone: Outcome = {
+      name: 'flow-images',
+      result: {
+        unit: 's',
+        latentlab: 52.3,
+        peerName: 'none',
+        columns: [{ label: 'test NLL', value: 3.951, unit: 'bits/dim' }],
+        raw: {},
+      },
+    };
+    expect(tableRows([alone])).toEqual([
+      ['benchmark', 'latentlab', 'peer', 'ratio', 'test NLL'],
+      ['flow-images', '52.3 s', '-', '-', '3.95 bits/dim'],
+    ]);
   });
 
   it('notes name the peer, the targets and the failures', () => {

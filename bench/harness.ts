@@ -16,7 +16,7 @@ export interface BenchContext {
   log: (message: string) => void;
 }
 
-/** An extra column of the table: a number and its unit (`ms`, `s`, or `x` for a factor). */
+/** An extra column of the table: a number and its unit (`ms`, `s`, `x` for a factor, or `bits/dim`). */
 export interface Column {
   label: string;
   value: number;
@@ -29,14 +29,15 @@ export interface Target {
   met: boolean;
 }
 
-export type Unit = 'ms' | 's' | 'x';
+export type Unit = 'ms' | 's' | 'x' | 'bits/dim';
 
 /** What a benchmark measured. `latentlab` and `peer` are times in `unit`; the ratio is computed by the harness. */
 export interface BenchResult {
   unit: 'ms' | 's';
   latentlab: number;
-  peer: number;
-  /** Which peer ran, as it names itself (`pytorch-1.13.0`). */
+  /** Absent when the benchmark has no peer program to time (the table shows `-` for it and for the ratio). */
+  peer?: number;
+  /** Which peer ran, as it names itself (`pytorch-1.13.0`), or what stands in for one when none is timed. */
   peerName: string;
   columns?: Column[];
   targets?: Target[];
@@ -129,13 +130,14 @@ export function selectBenchmarks(all: readonly Benchmark[], only: readonly strin
   return only.length === 0 ? [...all] : all.filter((b) => only.includes(b.name));
 }
 
-/** latentlab time over peer time; `undefined` when the peer time is not a positive finite number. */
-export function ratio(latentlab: number, peer: number): number | undefined {
+/** latentlab time over peer time; `undefined` when the peer time is missing or not a positive finite number. */
+export function ratio(latentlab: number, peer: number | undefined): number | undefined {
+  if (peer === undefined) return undefined;
   if (!(peer > 0) || !Number.isFinite(peer) || !Number.isFinite(latentlab)) return undefined;
   return latentlab / peer;
 }
 
-/** `37.2 ms`, `3.31 s`, `4.05x`: three significant digits at least, never exponent notation. */
+/** `37.2 ms`, `3.31 s`, `4.05x`, `3.95 bits/dim`: three significant digits at least, never exponent notation. */
 export function formatValue(value: number | undefined, unit: Unit): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
