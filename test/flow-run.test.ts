@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/engine/tf.js';
 import { runCli, type CliIO } from '../src/cli/program.js';
 import { loadFlow } from '../src/models/flow-io.js';
-import { bitsPerDim } from '../src/models/flows.js';
+import { bitsPerDim, glow, nice, realNVP } from '../src/models/flows.js';
 import { densityGrid, integrateDensity2d } from '../src/plot/density2d.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-flow-run-'));
@@ -163,5 +163,30 @@ describe('bad input', () => {
     expect(err).toContain(message);
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the builders', () => {
+  it('nice, realNVP and glow build the named architectures with logProb, sample, forward and inverse', () => {
+    for (const [build, arch] of [
+      [nice, 'nice'],
+      [realNVP, 'realnvp'],
+      [glow, 'glow'],
+    ] as const) {
+      const flow = build({ inputShape: [3], layers: 2, hidden: [8] });
+      expect(flow.config.arch).toBe(arch);
+      const x = tf.tensor2d([
+        [0.1, -0.2, 0.3],
+        [1, 0.5, -1],
+      ]);
+      const z = flow.inverse(x);
+      const back = flow.forward(z);
+      expect(back).toBeAllClose(x, { atol: 1e-5 });
+      expect(flow.logProb(x).shape).toEqual([2]);
+      const s = flow.sample(4, { temperature: 0.5, seed: 3 });
+      expect(s.shape).toEqual([4, 3]);
+      tf.dispose([x, z, back, s]);
+      flow.dispose();
+    }
   });
 });

@@ -303,6 +303,43 @@ export class FlowModel extends Module {
   }
 }
 
+/** What the builders take: the example shape, and any other configuration field. */
+export type FlowOptions = Partial<Omit<FlowConfig, 'kind' | 'arch'>> & { inputShape: number[] };
+
+/**
+ * NICE: additive couplings with alternating masks and a final diagonal scaling layer (vectors).
+ *
+ * @example
+ * const flow = nice({ inputShape: [2], layers: 4 });
+ * flow.logProb(x); // [n]
+ */
+export function nice(options: FlowOptions): FlowModel {
+  return new FlowModel(resolveFlowConfig('nice', options));
+}
+
+/**
+ * RealNVP: affine couplings with bounded log-scales; alternating masks for vectors, checkerboard and channel masks
+ * with squeezes and the multi-scale split for images (after a logit).
+ *
+ * @example
+ * const flow = realNVP({ inputShape: [2], layers: 8, hidden: [64, 64], logScaleBound: 1 }); // the PyTorch peer's flow
+ * const x = flow.sample(1000, { temperature: 0.8 });
+ */
+export function realNVP(options: FlowOptions): FlowModel {
+  return new FlowModel(resolveFlowConfig('realnvp', options));
+}
+
+/**
+ * Glow: steps of ActNorm, an invertible 1x1 convolution (LU-parametrised) and an affine coupling; for images with
+ * squeezes and the multi-scale split, for vectors with the 1x1 convolution as a learned rotation.
+ *
+ * @example
+ * const flow = glow({ inputShape: [28, 28, 1], levels: 2, layers: 4, hidden: [32] });
+ */
+export function glow(options: FlowOptions): FlowModel {
+  return new FlowModel(resolveFlowConfig('glow', options));
+}
+
 /**
  * Bits per dimension of 8-bit data from the negative log-likelihood (nats per example) of its dequantized version
  * on [0, 1]^D: the density of (255 x + u) / 256 on [0, 1]^D is 256^D times that of 255 x + u on [0, 256)^D, whose

@@ -30,13 +30,16 @@ export { trainVaeRun, resumeVaeRun, evaluationRecord } from './vae-run.js';
 export type { VaeRunOptions, VaeRunResult, RunIO } from './vae-run.js';
 export {
   FlowModel,
+  nice,
+  realNVP,
+  glow,
   resolveFlowConfig,
   buildFlowBijector,
   bitsPerDim,
   FLOW_ARCHS,
   FlowConfigError,
 } from './flows.js';
-export type { FlowArch, FlowConfig } from './flows.js';
+export type { FlowArch, FlowConfig, FlowOptions } from './flows.js';
 export { evaluateFlow } from './flow-evaluate.js';
 export type { FlowEvaluation } from './flow-evaluate.js';
 export { loadFlow } from './flow-io.js';
