@@ -1,9 +1,8 @@
 /**
  * Loading a flow from a checkpoint directory, as `loadVae` does for the VAE family.
  */
-import { assignWeights } from '../io/checkpoint.js';
-import { asFloat32Arrays, CheckpointError } from '../io/safetensors.js';
-import { loadRunCheckpoint, type TrainingState } from '../train/run-checkpoint.js';
+import { CheckpointError } from '../io/safetensors.js';
+import { loadRunCheckpoint, restoreModel, type TrainingState } from '../train/run-checkpoint.js';
 import { FlowConfigError, FlowModel, resolveFlowConfig, type FlowConfig } from './flows.js';
 
 export interface LoadedFlow {
@@ -35,18 +34,7 @@ export async function loadFlow(dir: string): Promise<LoadedFlow> {
     throw e;
   }
   const model = new FlowModel(resolved);
-  try {
-    assignWeights(model.parameters(), checkpoint.weights, `${path}/weights.safetensors`);
-    model.markInitialized();
-    if (checkpoint.optimizer)
-      try {
-        model.optimizer.loadState(asFloat32Arrays(checkpoint.optimizer), model.parameters());
-      } catch (e) {
-        throw new CheckpointError(`${path}/optimizer.safetensors: ${(e as Error).message}`);
-      }
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  restoreModel(model, checkpoint, path);
+  model.markInitialized();
   return { model, state: checkpoint.state, path };
 }

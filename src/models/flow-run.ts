@@ -3,7 +3,7 @@
  * build the flow, train by maximum likelihood with checkpoints and `metrics.jsonl`, evaluate, draw the pictures and
  * write `summary.json`.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../engine/tf.js';
 import { loadDataset } from '../data/registry.js';
@@ -12,7 +12,7 @@ import { subset, type DataSplit } from '../data/dataset.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { progressCallback } from '../train/callbacks.js';
 import { fit, type Callback, type TrainResult } from '../train/trainer.js';
-import type { TrainingState } from '../train/run-checkpoint.js';
+import { checkFreshOutDir, type TrainingState } from '../train/run-checkpoint.js';
 import { evaluateFlow } from './flow-evaluate.js';
 import { loadFlow } from './flow-io.js';
 import { writeFlowPictures } from './flow-pictures.js';
@@ -37,16 +37,6 @@ export interface FlowRunResult {
   summary: Record<string, unknown>;
   pictures: string[];
   training: TrainResult;
-}
-
-async function checkFreshOutDir(outDir: string): Promise<void> {
-  const info = await stat(outDir).catch(() => null);
-  if (info === null) return;
-  if (!info.isDirectory()) throw new FlowConfigError(`--out ${outDir} is a file, not a directory`);
-  if ((await readdir(outDir)).length > 0)
-    throw new FlowConfigError(
-      `--out ${outDir} is not empty; continue that run with --resume ${outDir} or pick another --out`,
-    );
 }
 
 /** The example shape a data set implies: `[d]` for 2-D densities (height 1), `[h, w, c]` for images. */

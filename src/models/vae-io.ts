@@ -3,9 +3,8 @@
  * checkpoint), with its optimizer state and training state, and the checks that make a mismatched checkpoint fail
  * with a one-line reason.
  */
-import { asFloat32Arrays, CheckpointError } from '../io/safetensors.js';
-import { assignWeights } from '../io/checkpoint.js';
-import { loadRunCheckpoint, type TrainingState } from '../train/run-checkpoint.js';
+import { CheckpointError } from '../io/safetensors.js';
+import { loadRunCheckpoint, restoreModel, type TrainingState } from '../train/run-checkpoint.js';
 import { ConfigError, resolveVaeConfig, VAE_KINDS, type VaeConfig, type VaeKind } from './vae-config.js';
 import { VAE } from './vae.js';
 
@@ -42,17 +41,6 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     throw e;
   }
   const model = new VAE(resolved);
-  try {
-    assignWeights(model.parameters(), checkpoint.weights, `${path}/weights.safetensors`);
-    if (checkpoint.optimizer)
-      try {
-        model.optimizer.loadState(asFloat32Arrays(checkpoint.optimizer), model.parameters());
-      } catch (e) {
-        throw new CheckpointError(`${path}/optimizer.safetensors: ${(e as Error).message}`);
-      }
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  restoreModel(model, checkpoint, path);
   return { model, state: checkpoint.state, path };
 }

@@ -3,7 +3,7 @@
  * model, train with an atomic checkpoint and `metrics.jsonl` every epoch, evaluate, draw the pictures and write
  * `summary.json`. `resumeVaeRun` continues a run from its last checkpoint.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../engine/tf.js';
 import { engineInfo } from '../engine/backend.js';
@@ -13,7 +13,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { linearWarmup } from '../inference/annealing.js';
 import { earlyStopping, progressCallback, type ProgressOptions } from '../train/callbacks.js';
 import { fit, type Callback, type TrainResult } from '../train/trainer.js';
-import type { TrainingState } from '../train/run-checkpoint.js';
+import { checkFreshOutDir, type TrainingState } from '../train/run-checkpoint.js';
 import { ConfigError, resolveVaeConfig, type VaeConfig, type VaeKind } from './vae-config.js';
 import { evaluateVae, type VaeEvaluation } from './vae-evaluate.js';
 import { loadVae } from './vae-io.js';
@@ -49,17 +49,6 @@ export interface RunIO {
   pictures?: boolean;
   /** Extra callbacks (tests watch the tensor count with one). */
   callbacks?: Callback[];
-}
-
-/** A run directory that already holds something is refused, so that no earlier run is overwritten. */
-async function checkFreshOutDir(outDir: string): Promise<void> {
-  const info = await stat(outDir).catch(() => null);
-  if (info === null) return;
-  if (!info.isDirectory()) throw new ConfigError(`--out ${outDir} is a file, not a directory`);
-  if ((await readdir(outDir)).length > 0)
-    throw new ConfigError(
-      `--out ${outDir} is not empty; continue that run with --resume ${outDir} or pick another --out`,
-    );
 }
 
 function trainingSet(split: DataSplit, limit?: number): ImageDataset {

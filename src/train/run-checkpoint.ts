@@ -4,18 +4,19 @@
  * `DIR/checkpoint.tmp/`, then swapped in by two renames; at every instant either `checkpoint/` or, during the swap,
  * `checkpoint.prev/` holds a complete checkpoint, so a crash never loses the last good one.
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '../engine/tf.js';
 import { readJsonFile, writeJsonAtomic } from '../io/atomic.js';
 import {
+  assignWeights,
   CHECKPOINT_FILES,
   loadCheckpoint,
   saveCheckpoint,
   type CheckpointConfig,
   type LoadedCheckpoint,
 } from '../io/checkpoint.js';
-import { CheckpointError } from '../io/safetensors.js';
+import { asFloat32Arrays, CheckpointError } from '../io/safetensors.js';
 
 export const RUN_CHECKPOINT = 'checkpoint';
 const TEMPORARY = 'checkpoint.tmp';
@@ -100,4 +101,55 @@ export async function loadRunCheckpoint(
       );
   }
   return { ...checkpoint, state, path };
+}
+
+/** A run directory that cannot be used: the message names it and says what to do. */
+export class RunDirectoryError extends Error {
+  override name = 'RunDirectoryError';
+}
+
+/**
+ * Refuse an `--out` that already holds something, so that no earlier run is overwritten; a missing directory is
+ * fine (the run creates it).
+ */
+export async function checkFreshOutDir(outDir: string): Promise<void> {
+  const info = await stat(outDir).catch(() => null);
+  if (info === null) return;
+  if (!info.isDirectory()) throw new RunDirectoryError(`--out ${outDir} is a file, not a directory`);
+  if ((await readdir(outDir)).length > 0)
+    throw new RunDirectoryError(
+      `--out ${outDir} is not empty; continue that run with --resume ${outDir} or pick another --out`,
+    );
+}
+
+/**
+ * Copy a loaded checkpoint's weights (and optimizer state, when saved) into a freshly built model, after checking
+ * names and shapes; errors name the file. The model is disposed when anything fails.
+ */
+export function restoreModel(
+  model: {
+    parameters(): Map<string, tf.Variable>;
+    optimizer: {
+      loadState(
+        state: Map<string, { shape: number[]; data: Float32Array }>,
+        params?: Map<string, tf.Variable>,
+      ): void;
+    };
+    dispose(): void;
+  },
+  checkpoint: LoadedCheckpoint,
+  path: string,
+): void {
+  try {
+    assignWeights(model.parameters(), checkpoint.weights, `${path}/${CHECKPOINT_FILES.weights}`);
+    if (checkpoint.optimizer)
+      try {
+        model.optimizer.loadState(asFloat32Arrays(checkpoint.optimizer), model.parameters());
+      } catch (e) {
+        throw new CheckpointError(`${path}/${CHECKPOINT_FILES.optimizer}: ${(e as Error).message}`);
+      }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
