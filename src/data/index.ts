@@ -1,4 +1,5 @@
-// Data sets: IDX files, the embedded MNIST digits, Fashion-MNIST, toy 2-D densities, and mini-batches.
+// Data sets: IDX files, the embedded MNIST digits, Fashion-MNIST, toy 2-D densities, numeric tables (CSV, TSV,
+// JSON), and mini-batches.
 export { DataNotFoundError, imageSize, subset } from './dataset.js';
 export type { DataSplit, ImageDataset } from './dataset.js';
 export { IdxFormatError, parseIdx, readIdx } from './idx.js';
@@ -13,3 +14,5 @@ export { isToy2dName, sampleToy2d, toy2dDataset, toy2dLogDensity, TOY2D_NAMES } 
 export type { LogDensity2d, Toy2dDatasetOptions, Toy2dName } from './toy2d.js';
 export { batches, binarize, epochPermutation, numBatches } from './batches.js';
 export type { Batch, BatchOptions } from './batches.js';
+export { parseTable, readTable, TableFormatError } from './table.js';
+export type { Table, TableOptions } from './table.js';
