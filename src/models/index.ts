@@ -53,3 +53,5 @@ export {
   writeFlowPictures,
   SAMPLE_TEMPERATURES,
 } from './flow-pictures.js';
+export { GaussianMixture, GaussianMixtureError, COVARIANCE_TYPES } from './gmm.js';
+export type { GaussianMixtureOptions, MatrixInput, EStep, CovarianceType } from './gmm.js';

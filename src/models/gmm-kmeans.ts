@@ -1,0 +1,115 @@
+/**
+ * k-means for initialising a Gaussian mixture, as scikit-learn's `KMeans(n_init=1)`: greedy k-means++ seeding, then
+ * Lloyd iterations until the labels stop changing or the centres move less than 1e-4 times the mean variance.
+ */
+import type { Random } from '../engine/random.js';
+
+function squaredDistance(x: Float64Array, i: number, c: Float64Array, j: number, d: number): number {
+  let s = 0;
+  for (let a = 0; a < d; a++) {
+    const t = x[i * d + a] - c[j * d + a];
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * Greedy k-means++ (Arthur & Vassilvitskii 2007, with sklearn's 2 + floor(ln k) local trials): each new centre is
+ * the best of a few points drawn with probability proportional to their squared distance to the chosen centres.
+ * Returns k x d centres.
+ */
+export function kmeansPlusPlus(
+  x: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  random: Random,
+): Float64Array {
+  const centres = new Float64Array(k * d);
+  const trials = 2 + Math.floor(Math.log(k));
+  let first = random.int(n);
+  centres.set(x.subarray(first * d, (first + 1) * d), 0);
+  let closest = Float64Array.from({ length: n }, (_, i) => squaredDistance(x, i, centres, 0, d));
+  for (let c = 1; c < k; c++) {
+    const potential = closest.reduce((s, v) => s + v, 0);
+    let best = -1;
+    let bestPotential = Infinity;
+    let bestClosest = closest;
+    for (let t = 0; t < trials; t++) {
+      // Inverse-CDF draw from the squared distances; a zero potential (all points on centres) draws uniformly.
+      let target = random.next() * potential;
+      let candidate = potential > 0 ? 0 : random.int(n);
+      if (potential > 0) {
+        while (candidate < n - 1 && target >= closest[candidate]) target -= closest[candidate++];
+      }
+      const next = closest.map((v, i) => Math.min(v, squaredDistance(x, i, x, candidate, d)));
+      const p = next.reduce((s, v) => s + v, 0);
+      if (p < bestPotential) [best, bestPotential, bestClosest] = [candidate, p, next];
+    }
+    first = best;
+    centres.set(x.subarray(first * d, (first + 1) * d), c * d);
+    closest = bestClosest;
+  }
+  return centres;
+}
+
+/** Index of the nearest centre for every point. */
+export function nearestCentre(x: Float64Array, n: number, d: number, centres: Float64Array): Int32Array {
+  const k = centres.length / d;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (let j = 0; j < k; j++) {
+      const s = squaredDistance(x, i, centres, j, d);
+      if (s < best) [best, labels[i]] = [s, j];
+    }
+  }
+  return labels;
+}
+
+/** k-means++ seeding then Lloyd iterations (at most `maxIter`); returns the final labels. */
+export function kmeansLabels(
+  x: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  random: Random,
+  maxIter = 300,
+): Int32Array {
+  let centres = kmeansPlusPlus(x, n, d, k, random);
+  let labels = nearestCentre(x, n, d, centres);
+  const tol = 1e-4 * meanVariance(x, n, d);
+  for (let iter = 0; iter < maxIter; iter++) {
+    const next = new Float64Array(k * d);
+    const counts = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      counts[labels[i]] += 1;
+      for (let a = 0; a < d; a++) next[labels[i] * d + a] += x[i * d + a];
+    }
+    let shift = 0;
+    for (let j = 0; j < k; j++)
+      for (let a = 0; a < d; a++) {
+        // An empty cluster keeps its centre.
+        const v = counts[j] > 0 ? next[j * d + a] / counts[j] : centres[j * d + a];
+        shift += (v - centres[j * d + a]) ** 2;
+        next[j * d + a] = v;
+      }
+    centres = next;
+    const relabelled = nearestCentre(x, n, d, centres);
+    const unchanged = relabelled.every((v, i) => v === labels[i]);
+    labels = relabelled;
+    if (unchanged || shift <= tol) break;
+  }
+  return labels;
+}
+
+function meanVariance(x: Float64Array, n: number, d: number): number {
+  let total = 0;
+  for (let a = 0; a < d; a++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += x[i * d + a];
+    mean /= n;
+    for (let i = 0; i < n; i++) total += (x[i * d + a] - mean) ** 2 / n;
+  }
+  return total / d;
+}
