@@ -18,6 +18,15 @@ import {
   type CovarianceType,
 } from './gmm-covariance.js';
 import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
+import {
+  batchStatistics,
+  blendStatistics,
+  checkStepSize,
+  copyStatistics,
+  onlineStepSize,
+  statisticsMStep,
+  type MixtureStatistics,
+} from './gmm-online.js';
 
 export { GaussianMixtureError, COVARIANCE_TYPES } from './gmm-covariance.js';
 export type { CovarianceType } from './gmm-covariance.js';
@@ -38,6 +47,14 @@ export interface GaussianMixtureOptions {
   /** 'kmeans' (hard k-means labels), 'random' (random responsibilities) or given means (nearest-mean labels). */
   init?: 'kmeans' | 'random' | { means: number[][] };
   seed?: number;
+  /** Online EM ({@link GaussianMixture.partialFit}): step sizes gamma_t = (t + 2)^-stepDecay. Default 0.6. */
+  stepDecay?: number;
+}
+
+/** Options of {@link GaussianMixture.partialFit}. */
+export interface PartialFitOptions {
+  /** Use this step size gamma in (0, 1] for this minibatch instead of the schedule (t + 2)^-stepDecay. */
+  stepSize?: number;
 }
 
 /** The result of an E-step: log r_ij = log p(z_i = j | x_i) (n x k) and log p(x_i) (n). */
@@ -112,6 +129,7 @@ export class GaussianMixture {
   readonly nInit: number;
   readonly init: 'kmeans' | 'random' | { means: number[][] };
   readonly seed: number;
+  readonly stepDecay: number;
   /** Mixing weights pi (k). */
   weights: Float64Array = new Float64Array(0);
   /** Component means (k x d, row-major). */
@@ -126,6 +144,11 @@ export class GaussianMixture {
   lowerBounds: number[] = [];
   converged = false;
   nIter = 0;
+  /** Minibatches seen by {@link GaussianMixture.partialFit} since its statistics were (re)started. */
+  nBatchesSeen = 0;
+  /** Running averages of the sufficient statistics of online EM, and the factors they produced. */
+  private onlineStats: MixtureStatistics | undefined;
+  private onlineFactors: Float64Array | undefined;
 
   constructor(
     readonly k: number,
@@ -137,6 +160,7 @@ export class GaussianMixture {
       nInit = 1,
       init = 'kmeans',
       seed = 0,
+      stepDecay = 0.6,
     }: GaussianMixtureOptions = {},
   ) {
     if (!Number.isInteger(k) || k < 1) fail(`argument 'k' must be an integer >= 1, got ${k}`);
@@ -161,6 +185,53 @@ export class GaussianMixture {
     this.nInit = nInit;
     this.init = init;
     this.seed = seed;
+    if (!(stepDecay > 0.5 && stepDecay <= 1))
+      fail(`option 'stepDecay' must be in (0.5, 1], got ${stepDecay}`);
+    this.stepDecay = stepDecay;
+  }
+
+  /**
+   * One step of online EM (Cappé & Moulines 2009) on a minibatch: E-step with the current parameters, running
+   * averages of the sufficient statistics s <- (1 - gamma_t) s + gamma_t s_batch with gamma_t = (t + 2)^-stepDecay
+   * (t = minibatches seen before this one), then the M-step from s (plus regCovar on the diagonals).
+   * The first call on an unfitted model initialises it from the batch with the configured `init` (and seed), then
+   * starts s from that batch; on a model fitted by `fit`, the first call starts s from the fitted parameters.
+   *
+   * @example
+   * const gmm = new GaussianMixture(3, { seed: 1 });
+   * for (const batch of batches) gmm.partialFit(batch);
+   * gmm.score(heldOut);
+   */
+  partialFit(x: MatrixInput, { stepSize }: PartialFitOptions = {}): this {
+    const m = toMatrix(x);
+    if (stepSize !== undefined) checkStepSize(stepSize, 'stepSize');
+    if (this.factors.length === 0) {
+      if (m.n < this.k)
+        fail(`argument 'x' must have at least k = ${this.k} rows in the first batch, got ${m.n}`);
+      this.mStep(m, Float64Array.from(this.initialResponsibilities(m, new Random(this.seed)), Math.log));
+      if (typeof this.init === 'object') this.means = toMatrix(this.init.means, 'init.means').data;
+    } else if (m.d !== this.d) fail(`argument 'x' must have d = ${this.d} columns (as before), got ${m.d}`);
+    // Statistics from another fit (or none yet): restart the running average from this batch.
+    if (this.onlineFactors !== this.factors) {
+      this.onlineStats = undefined;
+      this.nBatchesSeen = 0;
+    }
+    const resp = this.eStep(m).logResp.map(Math.exp);
+    const batch = batchStatistics(this.covarianceType, m.data, resp, m.n, m.d, this.k);
+    const stats =
+      this.onlineStats === undefined
+        ? batch
+        : blendStatistics(
+            copyStatistics(this.onlineStats),
+            batch,
+            stepSize ?? onlineStepSize(this.nBatchesSeen, this.stepDecay),
+          );
+    const params = statisticsMStep(this.covarianceType, stats, m.d, this.regCovar);
+    Object.assign(this, params);
+    this.onlineStats = stats;
+    this.onlineFactors = params.factors;
+    this.nBatchesSeen += 1;
+    return this;
   }
 
   /** Fit by EM from `nInit` initialisations, keeping the run with the highest final lower bound. */
