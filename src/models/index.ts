@@ -55,3 +55,9 @@ export {
 } from './flow-pictures.js';
 export { GaussianMixture, GaussianMixtureError, COVARIANCE_TYPES } from './gmm.js';
 export type { GaussianMixtureOptions, MatrixInput, EStep, CovarianceType } from './gmm.js';
+export { BayesianGaussianMixture } from './bayesian-gmm.js';
+export type {
+  BayesianGaussianMixtureOptions,
+  BayesianCovarianceType,
+  WeightConcentrationPriorType,
+} from './bayesian-gmm.js';
