@@ -4,8 +4,9 @@
  */
 import { flow2d } from './flow2d.js';
 import { flowImages } from './flow-images.js';
+import { gmm } from './gmm.js';
 import type { Benchmark } from './harness.js';
 import { vaeEpoch } from './vae-epoch.js';
 import { vaeStep } from './vae-step.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [vaeStep, vaeEpoch, flow2d, flowImages];
+export const BENCHMARKS: readonly Benchmark[] = [vaeStep, vaeEpoch, flow2d, flowImages, gmm];
