@@ -22,7 +22,7 @@ import { loadFlow } from '../models/flow-io.js';
 import { evaluateFlow } from '../models/flow-evaluate.js';
 import { writeFlowSamples } from '../models/flow-pictures.js';
 import { readJsonFile } from '../io/atomic.js';
-import { findCheckpointDir } from '../train/run-checkpoint.js';
+import { definedOnly, findCheckpointDir } from '../train/run-checkpoint.js';
 import type { TrainingState } from '../train/run-checkpoint.js';
 import { choice, intList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
 import { processIO, type CliIO } from './program.js';
@@ -99,6 +99,11 @@ function progressStream(io: CliIO): { write(s: string): unknown; isTTY?: boolean
   return { write: (s: string) => io.err(s), isTTY: false };
 }
 
+/** The flags given on the command line over those of `--config FILE` (the command line wins). */
+function withConfigFile(flags: TrainFlags): TrainFlags {
+  return { ...(flags.config ? readConfigFile(flags.config) : {}), ...definedOnly(flags) };
+}
+
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
@@ -173,11 +178,7 @@ export function trainCommand(io: CliIO): Command {
         report(io, result.summary, result.pictures, result.outDir);
         return;
       }
-      const fromFile = flags.config ? readConfigFile(flags.config) : {};
-      const f = {
-        ...fromFile,
-        ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
-      };
+      const f = withConfigFile(flags);
       const run: VaeRunOptions = {
         data: f.data ?? RUN_DEFAULTS.data,
         epochs: f.epochs ?? RUN_DEFAULTS.epochs,
@@ -187,23 +188,21 @@ export function trainCommand(io: CliIO): Command {
         patience: f.patience,
         iwSamples: f.evalIw ?? 0,
       };
-      const model: Partial<VaeConfig> = Object.fromEntries(
-        Object.entries({
-          latent: f.latent,
-          hidden: f.hidden,
-          activation: f.activation,
-          architecture: f.architecture,
-          likelihood: f.likelihood,
-          estimator: f.estimator,
-          samples: f.samples,
-          beta: f.beta,
-          warmup: f.warmup,
-          iwSamples: f.iwSamples,
-          prior: f.prior,
-          priorComponents: f.priorComponents,
-          learningRate: f.lr,
-        }).filter(([, v]) => v !== undefined),
-      );
+      const model: Partial<VaeConfig> = definedOnly({
+        latent: f.latent,
+        hidden: f.hidden,
+        activation: f.activation,
+        architecture: f.architecture,
+        likelihood: f.likelihood,
+        estimator: f.estimator,
+        samples: f.samples,
+        beta: f.beta,
+        warmup: f.warmup,
+        iwSamples: f.iwSamples,
+        prior: f.prior,
+        priorComponents: f.priorComponents,
+        learningRate: f.lr,
+      });
       const outDir = f.out ?? `runs/${kind}-${timestamp()}`;
       const result = await trainVaeRun(kind, model, run, outDir, { progress, pictures: f.pictures });
       report(io, result.summary, result.pictures, outDir);
@@ -222,11 +221,7 @@ async function trainFlow(io: CliIO, flags: TrainFlags): Promise<void> {
     reportFlow(io, result.summary, result.pictures, result.outDir);
     return;
   }
-  const fromFile = flags.config ? readConfigFile(flags.config) : {};
-  const f = {
-    ...fromFile,
-    ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
-  };
+  const f = withConfigFile(flags);
   const data = f.data ?? 'moons';
   const isToy = (TOY2D_NAMES as readonly string[]).includes(data);
   const run: FlowRunOptions = {
@@ -238,15 +233,13 @@ async function trainFlow(io: CliIO, flags: TrainFlags): Promise<void> {
     limit: f.limit,
     conditional: f.conditional ?? false,
   };
-  const model: Partial<FlowConfig> = Object.fromEntries(
-    Object.entries({
-      layers: f.layers,
-      levels: f.levels,
-      hidden: f.hidden,
-      activation: f.activation,
-      learningRate: f.lr,
-    }).filter(([, v]) => v !== undefined),
-  );
+  const model: Partial<FlowConfig> = definedOnly({
+    layers: f.layers,
+    levels: f.levels,
+    hidden: f.hidden,
+    activation: f.activation,
+    learningRate: f.lr,
+  });
   const outDir = f.out ?? `runs/flow-${f.arch ?? 'realnvp'}-${timestamp()}`;
   const result = await trainFlowRun(f.arch ?? 'realnvp', model, run, outDir, {
     progress,
@@ -259,6 +252,11 @@ function reportFlow(io: CliIO, summary: Record<string, unknown>, pictures: strin
   const num = (k: string) => (typeof summary[k] === 'number' ? summary[k].toFixed(3) : 'n/a');
   const bpd = summary.bits_per_dim === undefined ? '' : `, ${num('bits_per_dim')} bits/dim`;
   io.out(`test log-likelihood ${num('test_loglik')} nats per example${bpd}\n`);
+  listRunFiles(io, outDir, pictures);
+}
+
+/** The run directory and the files a run wrote, the pictures last: the end of every `train`. */
+function listRunFiles(io: CliIO, outDir: string, pictures: string[]): void {
   io.out(`run directory: ${outDir}\n`);
   for (const p of [`${outDir}/summary.json`, `${outDir}/metrics.jsonl`, `${outDir}/checkpoint`, ...pictures])
     io.out(`  ${p}\n`);
@@ -270,9 +268,7 @@ function report(io: CliIO, summary: Record<string, unknown>, pictures: string[],
     `test ELBO ${num('test_elbo')} nats (reconstruction ${num('test_reconstruction')}, KL ${num('test_kl')}), ` +
       `${String(summary.active_units)} active units\n`,
   );
-  io.out(`run directory: ${outDir}\n`);
-  for (const p of [`${outDir}/summary.json`, `${outDir}/metrics.jsonl`, `${outDir}/checkpoint`, ...pictures])
-    io.out(`  ${p}\n`);
+  listRunFiles(io, outDir, pictures);
 }
 
 /** The model kind a run or checkpoint directory holds (`vae`, ..., `flow`), from its config.json. */

@@ -86,3 +86,19 @@ export function subset(ds: ImageDataset, indices: ArrayLike<number>, name = ds.n
   }
   return { ...ds, name, images, labels, n: m };
 }
+
+/**
+ * The first `limit` examples of `ds` (all of it when `limit` is absent or not smaller), named `name[:limit]`: how
+ * `--limit` trains on part of a data set.
+ *
+ * @example
+ * const train = head(split.train, 1000); // train.n === 1000
+ */
+export function head(ds: ImageDataset, limit?: number): ImageDataset {
+  if (limit === undefined || limit >= ds.n) return ds;
+  return subset(
+    ds,
+    Array.from({ length: limit }, (_, i) => i),
+    `${ds.name}[:${limit}]`,
+  );
+}

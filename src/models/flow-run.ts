@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import * as tf from '../engine/tf.js';
 import { loadDataset } from '../data/registry.js';
 import { numBatches } from '../data/batches.js';
-import { subset, type DataSplit } from '../data/dataset.js';
+import { head, type DataSplit } from '../data/dataset.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { progressCallback } from '../train/callbacks.js';
 import { fit, type Callback, type TrainResult } from '../train/trainer.js';
-import { checkFreshOutDir, type TrainingState } from '../train/run-checkpoint.js';
+import { checkFreshOutDir, definedOnly, type TrainingState } from '../train/run-checkpoint.js';
 import { evaluateFlow } from './flow-evaluate.js';
 import { loadFlow } from './flow-io.js';
 import { writeFlowPictures } from './flow-pictures.js';
@@ -93,8 +93,7 @@ export async function resumeFlowRun(
   try {
     if (state === null)
       throw new FlowConfigError(`${dir} holds a checkpoint without training state; it cannot be resumed`);
-    const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-    const run = { ...(state.options as unknown as FlowRunOptions), ...defined };
+    const run = { ...(state.options as unknown as FlowRunOptions), ...definedOnly(overrides) };
     return await runTraining(model, loadDataset(run.data), run, dir, state, io);
   } finally {
     model.dispose();
@@ -109,14 +108,7 @@ async function runTraining(
   resumeFrom: TrainingState | null,
   io: RunIO,
 ): Promise<FlowRunResult> {
-  const train =
-    run.limit !== undefined && run.limit < split.train.n
-      ? subset(
-          split.train,
-          Array.from({ length: run.limit }, (_, i) => i),
-          `${split.train.name}[:${run.limit}]`,
-        )
-      : split.train;
+  const train = head(split.train, run.limit);
   const started = performance.now();
   const callbacks: Callback[] = [
     progressCallback({ label: `flow ${flow.config.arch}`, ...io.progress }),

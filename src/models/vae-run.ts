@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import * as tf from '../engine/tf.js';
 import { engineInfo } from '../engine/backend.js';
 import { loadDataset } from '../data/registry.js';
-import { subset, type DataSplit, type ImageDataset } from '../data/dataset.js';
+import { head, type DataSplit } from '../data/dataset.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { linearWarmup } from '../inference/annealing.js';
 import { earlyStopping, progressCallback, type ProgressOptions } from '../train/callbacks.js';
 import { fit, type Callback, type TrainResult } from '../train/trainer.js';
-import { checkFreshOutDir, type TrainingState } from '../train/run-checkpoint.js';
+import { checkFreshOutDir, definedOnly, type TrainingState } from '../train/run-checkpoint.js';
 import { ConfigError, resolveVaeConfig, type VaeConfig, type VaeKind } from './vae-config.js';
 import { evaluateVae, type VaeEvaluation } from './vae-evaluate.js';
 import { loadVae } from './vae-io.js';
@@ -49,15 +49,6 @@ export interface RunIO {
   pictures?: boolean;
   /** Extra callbacks (tests watch the tensor count with one). */
   callbacks?: Callback[];
-}
-
-function trainingSet(split: DataSplit, limit?: number): ImageDataset {
-  if (limit === undefined || limit >= split.train.n) return split.train;
-  return subset(
-    split.train,
-    Array.from({ length: limit }, (_, i) => i),
-    `${split.train.name}[:${limit}]`,
-  );
 }
 
 /**
@@ -115,10 +106,6 @@ export async function resumeVaeRun(
   }
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 async function runTraining(
   vae: VAE,
   split: DataSplit,
@@ -127,7 +114,7 @@ async function runTraining(
   resumeFrom: TrainingState | null,
   io: RunIO,
 ): Promise<VaeRunResult> {
-  const train = trainingSet(split, run.limit);
+  const train = head(split.train, run.limit);
   const schedule = linearWarmup(vae.config.beta, vae.config.warmup);
   const started = performance.now();
   const callbacks: Callback[] = [

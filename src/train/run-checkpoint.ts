@@ -153,3 +153,11 @@ export function restoreModel(
     throw e;
   }
 }
+
+/**
+ * `o` without its undefined entries, so that spreading it over defaults (a run's saved options, a config file)
+ * overrides only what was given.
+ */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
