@@ -18,15 +18,25 @@ export const SAMPLE_TEMPERATURES = [0.5, 0.7, 1];
 /** The square a 2-D picture shows: wide enough for every toy density here. */
 const RANGE: [number, number] = [-4, 4];
 
-/** For a conditional flow, the labels 0, 1, 2, ... in turn (so a grid's columns show the classes); else none. */
-function classLabels(model: FlowModel, n: number): tf.Tensor1D | undefined {
+/**
+ * `n` samples; a conditional flow draws the classes 0, 1, 2, ... in turn (so a grid's columns show the classes).
+ * The label tensor is freed by the tidy.
+ */
+function sampleByClass(model: FlowModel, n: number, temperature: number, seed: number): tf.Tensor2D {
   const k = model.config.numClasses;
-  return k > 0
-    ? tf.tensor1d(
-        Array.from({ length: n }, (_, i) => i % k),
-        'int32',
-      )
-    : undefined;
+  return tf.tidy(() =>
+    model.sample(n, {
+      temperature,
+      seed,
+      labels:
+        k > 0
+          ? tf.tensor1d(
+              Array.from({ length: n }, (_, i) => i % k),
+              'int32',
+            )
+          : undefined,
+    }),
+  );
 }
 
 /** `n` samples as a PNG: an image grid for images, a scatter for 2-D data. */
@@ -37,7 +47,7 @@ export async function writeFlowSamples(
   seed = 0,
   temperature = 1,
 ): Promise<string> {
-  const x = model.sample(n, { temperature, seed: seed || 1, labels: classLabels(model, n) });
+  const x = sampleByClass(model, n, temperature, seed || 1);
   const values = await x.data();
   x.dispose();
   if (model.isImage) {
@@ -84,7 +94,7 @@ export async function writeDensity(model: FlowModel, data: string, path: string,
   const learned = densityGrid(modelLogDensity(model), grid);
   const known = (TOY2D_NAMES as readonly string[]).includes(data) ? toy2dLogDensity(data) : null;
   const truth = known ? densityGrid(known, grid) : null;
-  const x = model.sample(2000, { seed: seed + 7, labels: classLabels(model, 2000) });
+  const x = sampleByClass(model, 2000, 1, seed + 7);
   const samples = Float32Array.from(await x.data());
   x.dispose();
   await writePng(
@@ -134,7 +144,7 @@ export async function writeFlowPictures(
     const per = 10;
     const rows: number[] = [];
     for (const T of SAMPLE_TEMPERATURES) {
-      const x = model.sample(per, { temperature: T, seed: seed + 11, labels: classLabels(model, per) });
+      const x = sampleByClass(model, per, T, seed + 11);
       rows.push(...(await x.data()));
       x.dispose();
     }

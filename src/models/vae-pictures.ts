@@ -108,7 +108,7 @@ export async function writeManifold(model: VAE, path: string, gridSize = 20): Pr
   const z = manifoldLatents(gridSize);
   const n = gridSize * gridSize;
   const labels = model.config.numClasses > 0 ? new Array<number>(n).fill(0) : undefined;
-  const images = model.generate(tf.tensor2d(z, [n, 2]), labels);
+  const images = tf.tidy(() => model.generate(tf.tensor2d(z, [n, 2]), labels)); // the tidy frees the codes
   const { height, width, channels } = imageOptions(model);
   const png = manifoldPng(await images.data(), gridSize, height, width, channels);
   images.dispose();
@@ -144,7 +144,7 @@ export async function writeInterpolation(
   }
   // The conditional model keeps the first example's label along its row.
   const rowLabels = labels ? rows.flatMap((p) => new Array<number>(steps).fill(labels[p])) : undefined;
-  const images = model.generate(tf.tensor2d(strips), rowLabels);
+  const images = tf.tidy(() => model.generate(tf.tensor2d(strips), rowLabels));
   const png = imageGridPng(await images.data(), {
     count: strips.length,
     ...imageOptions(model),
