@@ -125,6 +125,105 @@ const CASES: [WeightConcentrationPriorType, BayesianCovarianceType][] = [
   ['dirichlet_distribution', 'diag'],
 ];
 
+/*
+ * The same subclass and call for 'tied' and 'spherical', with the lower bound of every iteration recorded by
+ *       def _compute_lower_bound(self, log_resp, log_prob_norm):
+ *           b = super()._compute_lower_bound(log_resp, log_prob_norm); self.bounds_.append(b); return b
+ *   m.weights_, m.means_, m.covariances_, m.bounds_, m.score(X), m.score_samples(X[:3]), m.predict_proba(X[:2])
+ */
+const SKLEARN_SHARED: Record<
+  string,
+  {
+    weights: number[];
+    means: number[];
+    covariances: number[];
+    bounds: number[];
+    score: number;
+    scoreSamples: number[];
+    proba: number[];
+  }
+> = {
+  'dirichlet_process/tied': {
+    weights: [0.33488372756514384, 0.33409721667263903, 0.3303636205480526, 0.0006554352141646113],
+    means: [
+      -0.24068695749258487, -0.11179331723873542, 4.964641662248151, 5.137648982415466, -3.920080064268415,
+      6.004818706193426, 0.2702704588865268, 3.678947587841049,
+    ],
+    covariances: [1.1047627118158183, 0.20442944272862176, 0.20442944272862223, 1.0941145571236783],
+    bounds: [
+      -694.8936806190694, -692.619130620714, -692.0491115434313, -692.0462800800246, -692.0462797539569,
+      -692.0462797539391,
+    ],
+    score: -3.8318165334953527,
+    scoreSamples: [-3.7105683049935174, -3.583095606640072, -3.435684679218603],
+    proba: [
+      0.9999963734986352, 1.6644996590199635e-7, 9.335205322276162e-10, 3.4591178783583626e-6,
+      8.644173480599776e-8, 0.9999999097470279, 2.307979346439087e-18, 3.81123732845107e-9,
+    ],
+  },
+  'dirichlet_process/spherical': {
+    weights: [0.33508491947588814, 0.33389821480057486, 0.33035943065041706, 0.0006574350731198856],
+    means: [
+      -0.2392290826185499, -0.11042502732954561, 4.96627412241491, 5.139434888026027, -3.9201151957828917,
+      6.0048187177111245, 0.27000184549400486, 3.6803216152340905,
+    ],
+    covariances: [1.2945525589569633, 1.1567695731975212, 0.7551550203618084, 5.706360270345528],
+    bounds: [
+      -682.3353857712681, -680.7643273247714, -679.7002979703965, -679.5136562602355, -679.5118620932186,
+      -679.5118604376221, -679.5118604366816,
+    ],
+    score: -3.808392705495086,
+    scoreSamples: [-3.7819269112089624, -3.6160600924150557, -3.151089137737215],
+    proba: [
+      0.9999975850149869, 2.2697328396827657e-8, 2.450389854766766e-11, 2.392263180849348e-6,
+      7.12792214515976e-8, 0.9999993643257357, 1.0449348500609575e-23, 5.643950430644716e-7,
+    ],
+  },
+  'dirichlet_distribution/tied': {
+    weights: [0.3326128349075556, 0.3334986478641983, 0.333055764498859, 0.0008327527293872034],
+    means: [
+      -0.24070303595685016, -0.11180941503078488, 4.964625381681928, 5.1376313191896195, -3.9200820160321515,
+      6.00481870242337, 0.2702888830802241, 3.6788300801596936,
+    ],
+    covariances: [1.1047635875181636, 0.20443266809421426, 0.20443266809421418, 1.0941229716895189],
+    bounds: [
+      -695.1934117541623, -693.1291649623543, -692.4694886886155, -692.4624578062105, -692.4624559545553,
+      -692.4624559542906,
+    ],
+    score: -3.8318219169396746,
+    scoreSamples: [-3.7172584920693357, -3.5847322166834585, -3.4273810598163004],
+    proba: [
+      0.9999947934778484, 1.6732341419302506e-7, 9.476622636837878e-10, 5.038251075043078e-6,
+      8.600443154083651e-8, 0.9999999084733744, 2.3309617514784693e-18, 5.5221938816272295e-9,
+    ],
+  },
+  'dirichlet_distribution/spherical': {
+    weights: [0.3328148080076907, 0.3332979256345655, 0.33305100427869616, 0.000836262079047551],
+    means: [
+      -0.23923960573789377, -0.1104351109851444, 4.96626485675971, 5.13942440862848, -3.9201250355515254,
+      6.004818689543714, 0.26990898830693766, 3.680808376262313,
+    ],
+    covariances: [1.2945339603132866, 1.1567928035397979, 0.7551421038166961, 5.706140761691156],
+    bounds: [
+      -682.5542373945968, -681.1928934161473, -680.219319991203, -679.9356660673136, -679.9280489407096,
+      -679.9280299517095, -679.9280299294229, -679.928029929398,
+    ],
+    score: -3.8083965036913225,
+    scoreSamples: [-3.7885994728063324, -3.617717789844087, -3.142766129277046],
+    proba: [
+      0.9999964730246446, 2.2821101333895205e-8, 2.486200119523336e-11, 3.504129392107354e-6,
+      7.090145953256238e-8, 0.9999991064211141, 1.0543224111390667e-23, 8.226774266643197e-7,
+    ],
+  },
+};
+
+const SHARED_CASES: [WeightConcentrationPriorType, BayesianCovarianceType][] = [
+  ['dirichlet_process', 'tied'],
+  ['dirichlet_process', 'spherical'],
+  ['dirichlet_distribution', 'tied'],
+  ['dirichlet_distribution', 'spherical'],
+];
+
 describe('BayesianGaussianMixture against scikit-learn', () => {
   it.each(CASES)('%s, %s', (priorType, covarianceType) => {
     const ref = SKLEARN[`${priorType}/${covarianceType}`];
@@ -147,8 +246,218 @@ describe('BayesianGaussianMixture against scikit-learn', () => {
   });
 });
 
+describe('BayesianGaussianMixture with tied and spherical covariances against scikit-learn', () => {
+  it.each(SHARED_CASES)('%s, %s', (priorType, covarianceType) => {
+    const ref = SKLEARN_SHARED[`${priorType}/${covarianceType}`];
+    const bgm = new BayesianGaussianMixture(4, {
+      covarianceType,
+      weightConcentrationPriorType: priorType,
+      init: { means: MEANS_INIT },
+      tol: 1e-8,
+      maxIter: 500,
+    }).fit(X);
+    const tol = { rtol: 1e-5, atol: 1e-8 };
+    expect(bgm.converged).toBe(true);
+    // GaussianMixture's layouts: d*d numbers for 'tied', k for 'spherical' (here both happen to be 4).
+    expect(bgm.factors.length).toBe(bgm.covariances.length);
+    expect(bgm.degreesOfFreedom.length).toBe(4);
+    expect(bgm.weights).toBeAllClose(ref.weights, tol);
+    expect(bgm.means).toBeAllClose(ref.means, tol);
+    expect(bgm.covariances).toBeAllClose(ref.covariances, tol);
+    expect(bgm.nIter).toBe(ref.bounds.length);
+    expect(bgm.lowerBounds).toBeAllClose(ref.bounds, tol);
+    expect(bgm.score(X)).toBeAllClose(ref.score, tol);
+    expect(bgm.scoreSamples(FIRST_ROWS)).toBeAllClose(ref.scoreSamples, tol);
+    expect(bgm.predictProba({ data: X.data.slice(0, 4), n: 2, d: 2 })).toBeAllClose(ref.proba, tol);
+  });
+
+  /*
+   * /usr/bin/python3, sklearn 1.2.1, the subclass above with weight_concentration_prior_type='dirichlet_process',
+   * tol=1e-8, max_iter=500, covariance_prior=[[2, 0.3], [0.3, 1]] (tied) or 0.5 (spherical),
+   * degrees_of_freedom_prior=3, mean_precision_prior=0.1, mean_prior=[1, 2], weight_concentration_prior=0.5:
+   *   m.weights_, m.means_, m.covariances_, m.lower_bound_, m.n_iter_, m.score(X)
+   */
+  const GIVEN_PRIORS = {
+    tied: {
+      covariancePrior: [
+        [2, 0.3],
+        [0.3, 1],
+      ],
+      weights: [0.3348723725562615, 0.33381197696339976, 0.3302257814085593, 0.0010898690717794995],
+      means: [
+        -0.24355516015703332, -0.14665133575092623, 5.008702118914029, 5.150320433820414, -3.9570214422839243,
+        6.024051050880354, 1.0000357828371587, 1.9999827110229684,
+      ],
+      covariances: [0.8155933750318999, 0.20828086015169534, 0.20828086015169497, 0.9235107402485471],
+      bound: -619.4995799517757,
+      nIter: 14,
+      score: -3.7991449895202294,
+    },
+    spherical: {
+      covariancePrior: 0.5,
+      weights: [0.335294148987941, 0.33380940497088446, 0.3238169339210899, 0.007079512120084747],
+      means: [
+        -0.241980291374565, -0.14517282293763262, 5.0104784835399805, 5.152221966396649, -4.0138589777081854,
+        6.024017330627652, -1.0963634952865178, 5.835971583636481,
+      ],
+      covariances: [1.109137905741147, 0.9304700995562575, 0.4797037265464144, 0.35436922450941244],
+      bound: -605.9182644409537,
+      nIter: 25,
+      score: -3.764469031800547,
+    },
+  };
+  it.each(['tied', 'spherical'] as const)('given priors, %s', (covarianceType) => {
+    const ref = GIVEN_PRIORS[covarianceType];
+    const bgm = new BayesianGaussianMixture(4, {
+      covarianceType,
+      init: { means: MEANS_INIT },
+      tol: 1e-8,
+      maxIter: 500,
+      covariancePrior: ref.covariancePrior,
+      degreesOfFreedomPrior: 3,
+      meanPrecisionPrior: 0.1,
+      meanPrior: [1, 2],
+      weightConcentrationPrior: 0.5,
+    }).fit(X);
+    const tol = { rtol: 1e-5, atol: 1e-8 };
+    expect(bgm.nIter).toBe(ref.nIter);
+    expect(bgm.weights).toBeAllClose(ref.weights, tol);
+    expect(bgm.means).toBeAllClose(ref.means, tol);
+    expect(bgm.covariances).toBeAllClose(ref.covariances, tol);
+    expect(bgm.lowerBounds.at(-1)).toBeAllClose(ref.bound, tol);
+    expect(bgm.score(X)).toBeAllClose(ref.score, tol);
+  });
+});
+
+describe('BayesianGaussianMixture.fit onIteration', () => {
+  it('reports every M-step with the parameters of that iteration', () => {
+    const seen: { run: number; iteration: number; lowerBound: number; means: Float64Array; same: boolean }[] =
+      [];
+    const bgm = new BayesianGaussianMixture(4, {
+      covarianceType: 'tied',
+      init: { means: MEANS_INIT },
+      tol: 1e-8,
+      maxIter: 500,
+    });
+    bgm.fit(X, {
+      onIteration: ({ run, iteration, lowerBound, model }) =>
+        seen.push({ run, iteration, lowerBound, means: model.means.slice(), same: model === bgm }),
+    });
+    expect(seen.map((s) => s.iteration)).toEqual([...Array(bgm.nIter + 1).keys()]);
+    expect(seen.every((s) => s.run === 0 && s.same)).toBe(true);
+    expect(seen[0].lowerBound).toBeNaN();
+    expect(seen.slice(1).map((s) => s.lowerBound)).toEqual(bgm.lowerBounds);
+    expect(seen.at(-1)!.means).toEqual(bgm.means);
+    // /usr/bin/python3, sklearn 1.2.1: the subclass above (covariance_type='tied', dirichlet_process) after
+    // m._check_parameters(X); m._initialize_parameters(X, None): m.means_
+    expect(seen[0].means).toBeAllClose(
+      [
+        -0.23748067963804853, -0.10881027841769787, 4.985716820800768, 5.115685473650407, -3.976294669214677,
+        6.005055856101191, 0.3047802452619849, 5.848534557411063,
+      ],
+      { rtol: 1e-10 },
+    );
+    // Iteration t of one fit is the end of a fit stopped after t iterations.
+    const t = 2;
+    const short = new BayesianGaussianMixture(4, {
+      covarianceType: 'tied',
+      init: { means: MEANS_INIT },
+      maxIter: t,
+    }).fit(X);
+    expect(seen[t].means).toEqual(short.means);
+    expect(seen[t].lowerBound).toBe(short.lowerBounds.at(-1));
+  });
+});
+
+const ALL_CASES = [...CASES, ...SHARED_CASES];
+
+describe('BayesianGaussianMixture.sample', () => {
+  it.each(['full', 'tied', 'diag', 'spherical'] as const)(
+    'draws 100k points with the mixture mean and covariance (%s)',
+    (covarianceType) => {
+      const bgm = new BayesianGaussianMixture(4, { covarianceType, init: { means: MEANS_INIT } }).fit(X);
+      const { data, n, d, labels } = bgm.sample(100_000, 5);
+      expect([n, d, data.length]).toEqual([100_000, 2, 200_000]);
+      // Mixture moments: mu = sum_j w_j m_j, Sigma = sum_j w_j (S_j + m_j m_j^T) - mu mu^T, S_j = L_j L_j^T.
+      const mu = [0, 0];
+      const second = [0, 0, 0, 0];
+      for (let j = 0; j < 4; j++) {
+        const w = bgm.weights[j];
+        const m = bgm.means.subarray(2 * j, 2 * j + 2);
+        const s = (a: number, b: number): number => {
+          if (covarianceType === 'full') return bgm.covariances[4 * j + 2 * a + b];
+          if (covarianceType === 'tied') return bgm.covariances[2 * a + b];
+          if (a !== b) return 0;
+          return covarianceType === 'diag' ? bgm.covariances[2 * j + a] : bgm.covariances[j];
+        };
+        for (let a = 0; a < 2; a++) {
+          mu[a] += w * m[a];
+          for (let b = 0; b < 2; b++) second[2 * a + b] += w * (s(a, b) + m[a] * m[b]);
+        }
+      }
+      const cov = second.map((v, e) => v - mu[Math.floor(e / 2)] * mu[e % 2]);
+      const sampleMean = [0, 0];
+      for (let i = 0; i < n; i++) for (let a = 0; a < 2; a++) sampleMean[a] += data[2 * i + a] / n;
+      const sampleCov = [0, 0, 0, 0];
+      for (let i = 0; i < n; i++)
+        for (let a = 0; a < 2; a++)
+          for (let b = 0; b < 2; b++)
+            sampleCov[2 * a + b] +=
+              ((data[2 * i + a] - sampleMean[a]) * (data[2 * i + b] - sampleMean[b])) / n;
+      expect(sampleMean).toBeAllClose(mu, { atol: 0.05 });
+      expect(sampleCov).toBeAllClose(cov, { rtol: 0.03, atol: 0.05 });
+      const counts = [0, 0, 0, 0];
+      labels.forEach((j) => counts[j]++);
+      expect(counts.map((c) => c / n)).toBeAllClose(bgm.weights, { atol: 0.005 });
+    },
+  );
+});
+
+const COVARIANCE_PRIOR_CASES: [string, BayesianCovarianceType, number[][] | number[] | number][] = [
+  ['spherical given an array', 'spherical', [1, 1]],
+  ['spherical given 0', 'spherical', 0],
+  ['tied given a flat array', 'tied', [1, 0, 0, 1]],
+  [
+    'tied given 3 x 3',
+    'tied',
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+  ],
+  [
+    'tied not positive definite',
+    'tied',
+    [
+      [1, 2],
+      [2, 1],
+    ],
+  ],
+  [
+    'tied not symmetric',
+    'tied',
+    [
+      [1, 0.5],
+      [0, 1],
+    ],
+  ],
+  ['full given d variances', 'full', [1, 1]],
+  ['full given a number', 'full', 1],
+  [
+    'diag given a matrix',
+    'diag',
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  ],
+  ['diag given 3 variances', 'diag', [1, 1, 1]],
+  ['diag given a negative variance', 'diag', [1, -1]],
+];
+
 describe('BayesianGaussianMixture', () => {
-  it.each(CASES)('never decreases the lower bound (%s, %s)', (priorType, covarianceType) => {
+  it.each(ALL_CASES)('never decreases the lower bound (%s, %s)', (priorType, covarianceType) => {
     const bgm = new BayesianGaussianMixture(8, {
       covarianceType,
       weightConcentrationPriorType: priorType,
@@ -163,7 +472,7 @@ describe('BayesianGaussianMixture', () => {
       );
   });
 
-  it.each(CASES)(
+  it.each(ALL_CASES)(
     'prunes superfluous components with k = 8 on 3 clusters (%s, %s)',
     (priorType, covarianceType) => {
       const bgm = new BayesianGaussianMixture(8, {
@@ -205,7 +514,7 @@ describe('BayesianGaussianMixture', () => {
     ['k', () => new BayesianGaussianMixture(0), /argument 'k'/],
     [
       'covarianceType',
-      () => new BayesianGaussianMixture(2, { covarianceType: 'tied' as 'full' }),
+      () => new BayesianGaussianMixture(2, { covarianceType: 'banana' as 'full' }),
       /'covarianceType'/,
     ],
     [
@@ -231,6 +540,14 @@ describe('BayesianGaussianMixture', () => {
       /'covariancePrior'/,
     ],
     ['unfitted', () => new BayesianGaussianMixture(2).predict(X), /not fitted/],
+    ['unfitted sample', () => new BayesianGaussianMixture(2).sample(5), /not fitted/],
+    ...COVARIANCE_PRIOR_CASES.map(
+      ([name, covarianceType, covariancePrior]): [string, () => unknown, RegExp] => [
+        `covariancePrior (${name})`,
+        () => new BayesianGaussianMixture(2, { covarianceType, covariancePrior }).fit(X),
+        /option 'covariancePrior'/,
+      ],
+    ),
   ];
   it.each(bad)('rejects a bad %s with a GaussianMixtureError naming it', (_, make, message) => {
     expect(make).toThrow(GaussianMixtureError);

@@ -10,16 +10,28 @@
 import { Random } from '../engine/random.js';
 import { digamma, lbeta, lgamma } from './bayesian-gmm-special.js';
 import {
+  checkCovariancePriorForm,
+  estimateWishart,
+  logDetWishartCholesky,
+  resolveCovariancePrior,
+} from './bayesian-gmm-wishart.js';
+import {
   choleskyFactors,
+  COVARIANCE_TYPES,
+  componentFactor,
   componentLogProb,
   estimateCovariances,
   GaussianMixtureError,
+  type CovarianceType,
 } from './gmm-covariance.js';
 import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
 import { toMatrix, type MatrixInput } from './gmm.js';
 
-/** The covariance structures of {@link BayesianGaussianMixture}. */
-export type BayesianCovarianceType = 'full' | 'diag';
+/**
+ * The covariance structures of {@link BayesianGaussianMixture}, as in sklearn: 'full' (a Wishart per component),
+ * 'tied' (one Wishart shared by all components), 'diag' (d precisions per component) or 'spherical' (one).
+ */
+export type BayesianCovarianceType = CovarianceType;
 
 /** The prior on the weights: stick-breaking Beta(1, gamma) sticks, or one symmetric Dirichlet. */
 export type WeightConcentrationPriorType = 'dirichlet_process' | 'dirichlet_distribution';
@@ -36,8 +48,11 @@ export interface BayesianGaussianMixtureOptions {
   meanPrior?: number[];
   /** nu_0 (> d - 1). Default d. */
   degreesOfFreedomPrior?: number;
-  /** W_0^-1: a d x d matrix ('full') or d variances ('diag'). Default the data covariance (ddof 1). */
-  covariancePrior?: number[][] | number[];
+  /**
+   * W_0^-1: a symmetric positive-definite d x d matrix ('full', 'tied'), d variances ('diag') or one variance
+   * ('spherical'). Default the data covariance (ddof 1), its diagonal, or the mean of its diagonal.
+   */
+  covariancePrior?: number[][] | number[] | number;
   /** Stop when the lower bound changes by less than this. Default 1e-3. */
   tol?: number;
   /** Added to the diagonals of the data covariances. Default 1e-6. */
@@ -50,6 +65,24 @@ export interface BayesianGaussianMixtureOptions {
   pruneThreshold?: number;
 }
 
+/** What {@link BayesianFitOptions.onIteration} receives. */
+export interface BayesianIterationInfo {
+  /** The initialisation run (always 0: there is one). */
+  run: number;
+  /** 0 after the initial M-step, then t after the M-step of iteration t. */
+  iteration: number;
+  /** The lower bound of this iteration (sklearn's, the total over the points); NaN at iteration 0. */
+  lowerBound: number;
+  /** The model, whose parameters are those of this iteration. */
+  model: BayesianGaussianMixture;
+}
+
+/** Options of {@link BayesianGaussianMixture.fit}. */
+export interface BayesianFitOptions {
+  /** Called after every M-step (the initial one included), e.g. to record or draw the fit as it goes. */
+  onIteration?: (info: BayesianIterationInfo) => void;
+}
+
 function fail(message: string): never {
   throw new GaussianMixtureError(`BayesianGaussianMixture: ${message}`);
 }
@@ -57,6 +90,7 @@ function fail(message: string): never {
 /**
  * A variational Bayesian mixture of k Gaussians (sklearn's `BayesianGaussianMixture`): same updates, lower bound,
  * stopping rule and predictive quantities. `weights`, `means` and `covariances` are the expectations under q.
+ * All four covariance types of {@link GaussianMixture} are supported, with the same array layouts.
  *
  * @example
  * const bgm = new BayesianGaussianMixture(8, { seed: 1 }).fit(points);
@@ -83,15 +117,15 @@ export class BayesianGaussianMixture {
   weightConcentration: [Float64Array, Float64Array] = [new Float64Array(0), new Float64Array(0)];
   /** beta_j, the precision scale of q(mu_j). */
   meanPrecision: Float64Array = new Float64Array(0);
-  /** nu_j, the Wishart degrees of freedom. */
+  /** nu_j, the Wishart degrees of freedom (k; for 'tied' the shared nu repeated k times). */
   degreesOfFreedom: Float64Array = new Float64Array(0);
   /** Expected weights E[pi_j] (k). */
   weights: Float64Array = new Float64Array(0);
   /** m_j, the means of q(mu_j) (k x d). */
   means: Float64Array = new Float64Array(0);
-  /** W_j^-1 / nu_j: k*d*d ('full') or k*d ('diag'), as sklearn's covariances_. */
+  /** W_j^-1 / nu_j as sklearn's covariances_: k*d*d ('full'), d*d ('tied'), k*d ('diag') or k ('spherical'). */
   covariances: Float64Array = new Float64Array(0);
-  /** Cholesky factors of `covariances` (standard deviations for 'diag'). */
+  /** Cholesky factors of `covariances` (standard deviations for 'diag' and 'spherical'). */
   factors: Float64Array = new Float64Array(0);
   d = 0;
   /** The evidence lower bound (sklearn's, up to a constant) after every iteration. */
@@ -112,8 +146,11 @@ export class BayesianGaussianMixture {
       pruneThreshold = 0.01,
     } = options;
     if (!Number.isInteger(k) || k < 1) fail(`argument 'k' must be an integer >= 1, got ${k}`);
-    if (covarianceType !== 'full' && covarianceType !== 'diag')
-      fail(`option 'covarianceType' must be 'full' or 'diag', got '${String(covarianceType)}'`);
+    if (!COVARIANCE_TYPES.includes(covarianceType))
+      fail(
+        `option 'covarianceType' must be one of ${COVARIANCE_TYPES.join(', ')}, got '${String(covarianceType)}'`,
+      );
+    checkCovariancePriorForm(covarianceType, options.covariancePrior);
     if (
       weightConcentrationPriorType !== 'dirichlet_process' &&
       weightConcentrationPriorType !== 'dirichlet_distribution'
@@ -144,8 +181,15 @@ export class BayesianGaussianMixture {
     this.pruneThreshold = pruneThreshold;
   }
 
-  /** Coordinate ascent from the initial responsibilities until the bound changes by less than `tol`. */
-  fit(x: MatrixInput): this {
+  /**
+   * Coordinate ascent from the initial responsibilities until the bound changes by less than `tol`, calling
+   * `onIteration` after every M-step.
+   *
+   * @example
+   * const bounds: number[] = [];
+   * bgm.fit(points, { onIteration: ({ lowerBound }) => bounds.push(lowerBound) });
+   */
+  fit(x: MatrixInput, { onIteration }: BayesianFitOptions = {}): this {
     const m = toMatrix(x);
     const { data, n, d } = m;
     const k = this.k;
@@ -166,6 +210,8 @@ export class BayesianGaussianMixture {
     this.mStep(m, resp);
     this.lowerBounds = [];
     this.converged = false;
+    this.nIter = 0;
+    onIteration?.({ run: 0, iteration: 0, lowerBound: NaN, model: this });
     let bound = -Infinity;
     for (let iter = 1; iter <= this.maxIter; iter++) {
       const logResp = this.logResponsibilities(m);
@@ -173,12 +219,11 @@ export class BayesianGaussianMixture {
       const previous = bound;
       bound = this.lowerBound(logResp);
       this.lowerBounds.push(bound);
-      if (Math.abs(bound - previous) < this.tol) {
-        this.converged = true;
-        break;
-      }
+      this.nIter = iter;
+      this.converged = Math.abs(bound - previous) < this.tol;
+      onIteration?.({ run: 0, iteration: iter, lowerBound: bound, model: this });
+      if (this.converged) break;
     }
-    this.nIter = this.lowerBounds.length;
     return this;
   }
 
@@ -194,21 +239,7 @@ export class BayesianGaussianMixture {
     }
     const dof = o.degreesOfFreedomPrior ?? d;
     if (!(dof > d - 1)) fail(`option 'degreesOfFreedomPrior' must be > d - 1 = ${d - 1}, got ${dof}`);
-    let covariance: Float64Array;
-    const full = this.covarianceType === 'full';
-    if (o.covariancePrior !== undefined) {
-      covariance = Float64Array.from(o.covariancePrior.flat());
-      if (covariance.length !== (full ? d * d : d))
-        fail(`option 'covariancePrior' must be ${full ? `a ${d} x ${d} matrix` : `${d} variances`}`);
-    } else {
-      const cov = new Float64Array(d * d);
-      for (let i = 0; i < n; i++)
-        for (let a = 0; a < d; a++)
-          for (let b = 0; b < d; b++)
-            cov[a * d + b] += (data[i * d + a] - mean[a]) * (data[i * d + b] - mean[b]);
-      cov.forEach((v, e) => (cov[e] = v / (n - 1)));
-      covariance = full ? cov : Float64Array.from({ length: d }, (_, a) => cov[a * d + a]);
-    }
+    const covariance = resolveCovariancePrior(this.covarianceType, o.covariancePrior, data, n, d, mean);
     this.priors = {
       weightConcentration: o.weightConcentrationPrior ?? 1 / this.k,
       meanPrecision: o.meanPrecisionPrior ?? 1,
@@ -241,23 +272,10 @@ export class BayesianGaussianMixture {
       const j = Math.floor(e / d);
       return (p.meanPrecision * p.mean[e % d] + nk[j] * v) / this.meanPrecision[j];
     });
-    this.degreesOfFreedom = nk.map((v) => p.degreesOfFreedom + v);
-    const full = this.covarianceType === 'full';
-    const size = full ? d * d : d;
-    const cov = new Float64Array(k * size);
-    for (let j = 0; j < k; j++) {
-      const shrink = (nk[j] * p.meanPrecision) / this.meanPrecision[j];
-      for (let a = 0; a < d; a++)
-        for (let b = 0; b < (full ? d : 1); b++) {
-          const e = full ? a * d + b : a;
-          const bb = full ? b : a;
-          const diff = (xk[j * d + a] - p.mean[a]) * (xk[j * d + bb] - p.mean[bb]);
-          cov[j * size + e] =
-            (p.covariance[e] + nk[j] * sk[j * size + e] + shrink * diff) / this.degreesOfFreedom[j];
-        }
-    }
-    this.covariances = cov;
-    this.factors = choleskyFactors(this.covarianceType, cov, k, d);
+    const wishart = estimateWishart(this.covarianceType, nk, xk, sk, p, this.meanPrecision, d);
+    this.degreesOfFreedom = wishart.degreesOfFreedom;
+    this.covariances = wishart.covariances;
+    this.factors = choleskyFactors(this.covarianceType, this.covariances, k, d);
     this.weights = this.expectedWeights();
   }
 
@@ -291,17 +309,6 @@ export class BayesianGaussianMixture {
       rest += digamma(b[j]) - psiSum;
       return out;
     });
-  }
-
-  /** -sum_a log L_aa - d/2 log nu_j: the log-determinant of sklearn's Wishart precision Cholesky factor. */
-  private logDetPrecisionCholesky(j: number): number {
-    const d = this.d;
-    let s = 0;
-    for (let a = 0; a < d; a++)
-      s -= Math.log(
-        this.covarianceType === 'full' ? this.factors[j * d * d + a * d + a] : this.factors[j * d + a],
-      );
-    return s - 0.5 * d * Math.log(this.degreesOfFreedom[j]);
   }
 
   /**
@@ -342,7 +349,7 @@ export class BayesianGaussianMixture {
 
   /**
    * sklearn's `_compute_lower_bound`: the ELBO up to terms constant in q, -sum r log r - sum_j log B(W_j, nu_j)
-   * - log C(weights) - d/2 sum_j log beta_j.
+   * - log C(weights) - d/2 sum_j log beta_j ('tied' counts its one Wishart k times, as sklearn does).
    */
   private lowerBound(logResp: Float64Array): number {
     const d = this.d;
@@ -351,7 +358,8 @@ export class BayesianGaussianMixture {
     let logWishart = 0;
     for (let j = 0; j < this.k; j++) {
       const nu = this.degreesOfFreedom[j];
-      let norm = nu * this.logDetPrecisionCholesky(j) + 0.5 * nu * d * Math.LN2;
+      const logDet = logDetWishartCholesky(this.covarianceType, this.factors, nu, j, d);
+      let norm = nu * logDet + 0.5 * nu * d * Math.LN2;
       for (let a = 0; a < d; a++) norm += lgamma(0.5 * (nu - a));
       logWishart -= norm;
     }
@@ -401,8 +409,42 @@ export class BayesianGaussianMixture {
     });
   }
 
-  private checkFitted(x: MatrixInput): { data: Float64Array; n: number; d: number } {
+  /**
+   * Draw n points from the fitted mixture with the expected parameters (sklearn's `sample`): z ~ Categorical(
+   * weights), x = m_z + L_z eps with L_z L_z^T = covariances_z and eps ~ N(0, I). Returns the points and their z.
+   *
+   * @example
+   * const { data, labels } = bgm.sample(1000, 7);
+   */
+  sample(n: number, seed = 0): { data: Float64Array; n: number; d: number; labels: Int32Array } {
+    if (!Number.isInteger(n) || n < 1) fail(`argument 'n' must be an integer >= 1, got ${n}`);
+    this.checkFitted();
+    const { d, k } = this;
+    const random = new Random(seed);
+    const factors = Array.from({ length: k }, (_, j) =>
+      componentFactor(this.covarianceType, this.factors, j, d),
+    );
+    const data = new Float64Array(n * d);
+    const labels = new Int32Array(n);
+    const eps = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      let u = random.next();
+      let j = 0;
+      while (j < k - 1 && u >= this.weights[j]) u -= this.weights[j++];
+      labels[i] = j;
+      eps.forEach((_, a) => (eps[a] = random.normal()));
+      for (let a = 0; a < d; a++) {
+        let s = this.means[j * d + a];
+        for (let b = 0; b <= a; b++) s += factors[j][a * d + b] * eps[b];
+        data[i * d + a] = s;
+      }
+    }
+    return { data, n, d, labels };
+  }
+
+  private checkFitted(x?: MatrixInput): { data: Float64Array; n: number; d: number } {
     if (this.factors.length === 0) fail('the model is not fitted yet: call fit(x) first');
+    if (x === undefined) return { data: new Float64Array(0), n: 0, d: this.d };
     const m = toMatrix(x);
     if (m.d !== this.d) fail(`argument 'x' must have d = ${this.d} columns (as in fit), got ${m.d}`);
     return m;

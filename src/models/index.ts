@@ -60,4 +60,6 @@ export type {
   BayesianGaussianMixtureOptions,
   BayesianCovarianceType,
   WeightConcentrationPriorType,
+  BayesianFitOptions,
+  BayesianIterationInfo,
 } from './bayesian-gmm.js';

@@ -1,6 +1,7 @@
 /**
  * Pictures: Vega-Lite charts rendered to PNG, image grids, and the standard pictures of a VAE (reconstructions,
- * latent scatter, latent manifold, interpolations, training curves), and 2-D densities and flow grids.
+ * latent scatter, latent manifold, interpolations, training curves), 2-D densities and flow grids, and Gaussian
+ * mixtures with their ellipses.
  */
 export { PNG_SIGNATURE, renderVega, renderVegaLite, svgToPng, writePng } from './chart.js';
 export type { RenderOptions, TopLevelSpec } from './chart.js';
@@ -34,3 +35,11 @@ export type {
   DensityGridOptions,
   GridWarpOptions,
 } from './density2d.js';
+export { mixtureEllipses, mixturePng, mixtureSpec, mixtureStripPng, mixtureStripSpec } from './mixture.js';
+export type {
+  EllipsePoint,
+  MixtureComponent,
+  MixtureFrame,
+  MixtureOptions,
+  MixtureStripOptions,
+} from './mixture.js';
