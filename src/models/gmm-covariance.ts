@@ -3,12 +3,7 @@
  * M-step estimates, their Cholesky factors and the component log-densities computed from those factors. All arrays
  * are flat row-major float64; `x` is n x d, `resp` n x k, `means` k x d.
  */
-import {
-  cholesky,
-  logDetCholesky,
-  NotPositiveDefiniteError,
-  solveTriangularInPlace,
-} from '../linalg/index.js';
+import { cholesky, NotPositiveDefiniteError } from '../linalg/index.js';
 
 /** 'full': one d x d matrix per component; 'tied': one shared d x d; 'diag': d variances each; 'spherical': one. */
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -34,10 +29,111 @@ function collapsed(component: number | 'tied', detail: string): GaussianMixtureE
   );
 }
 
+/** Points per block of {@link scatterMatrices}: a block's centred and weighted copies (2 d x 256) stay in cache. */
+const BLOCK = 256;
+
+/**
+ * Responsibilities r_ij at most this fraction of a component's mean responsibility N_j / n are left out of its
+ * scatter matrix (for 'full' and 'tied', where the scatter costs d^2 / 2 per point): together they weigh less than
+ * 1e-20 N_j, so their share of S_j is below 1e-20 N_j max_i |x_i - mu_j|^2, far below the rounding error of the
+ * sum. In a fitted mixture most r_ij are that small (points far from component j), and skipping them halves the
+ * M-step. Empty components keep all their points: the threshold scales with N_j.
+ */
+export const NEGLIGIBLE_RESPONSIBILITY = 1e-20;
+
+/**
+ * The weighted scatter matrices S_j = sum_i r_ij (x_i - mu_j)(x_i - mu_j)^T (k x d x d, symmetric), leaving out
+ * the points with r_ij <= minResp[j] (by default those with r_ij = 0). Points are taken in blocks: for each
+ * component the block's centred points are copied feature-major, so that every entry of S_j is a dot product of
+ * two contiguous rows.
+ */
+export function scatterMatrices(
+  x: Float64Array,
+  resp: Float64Array,
+  means: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  minResp: Float64Array = new Float64Array(k),
+): Float64Array {
+  const scatter = new Float64Array(k * d * d);
+  const centred = new Float64Array(d * BLOCK);
+  const weighted = new Float64Array(d * BLOCK);
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let j = 0; j < k; j++) {
+      let m = 0;
+      const least = minResp[j];
+      for (let i = start; i < end; i++) {
+        const r = resp[i * k + j];
+        if (r <= least) continue;
+        for (let a = 0; a < d; a++) {
+          const c = x[i * d + a] - means[j * d + a];
+          centred[a * BLOCK + m] = c;
+          weighted[a * BLOCK + m] = r * c;
+        }
+        m++;
+      }
+      if (m === 0) continue;
+      for (let a = 0; a < d; a++) {
+        const wa = a * BLOCK;
+        const out = j * d * d + a * d;
+        let b = 0;
+        // Two entries of row a at once: two independent sums share each load of the weighted row.
+        for (; b < a; b += 2) {
+          const c0 = b * BLOCK;
+          const c1 = c0 + BLOCK;
+          let s0 = 0;
+          let s1 = 0;
+          for (let t = 0; t < m; t++) {
+            const w = weighted[wa + t];
+            s0 += w * centred[c0 + t];
+            s1 += w * centred[c1 + t];
+          }
+          scatter[out + b] += s0;
+          scatter[out + b + 1] += s1;
+        }
+        if (b === a) {
+          let s = 0;
+          for (let t = 0; t < m; t++) s += weighted[wa + t] * centred[wa + t];
+          scatter[out + a] += s;
+        }
+      }
+    }
+  }
+  for (let j = 0; j < k; j++)
+    for (let a = 0; a < d; a++)
+      for (let b = 0; b < a; b++) scatter[j * d * d + b * d + a] = scatter[j * d * d + a * d + b];
+  return scatter;
+}
+
+/** The diagonals of the scatter matrices, sum_i r_ij (x_ia - mu_ja)^2 (k x d). */
+export function scatterDiagonals(
+  x: Float64Array,
+  resp: Float64Array,
+  means: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+): Float64Array {
+  const out = new Float64Array(k * d);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < k; j++) {
+      const r = resp[i * k + j];
+      if (r === 0) continue;
+      for (let a = 0; a < d; a++) {
+        const c = x[i * d + a] - means[j * d + a];
+        out[j * d + a] += r * c * c;
+      }
+    }
+  return out;
+}
+
 /**
  * The covariance estimates of the M-step given responsibilities (sklearn's `_estimate_gaussian_covariances_*`):
  * Sigma_j = sum_i r_ij (x_i - mu_j)(x_i - mu_j)^T / N_j + regCovar I, with 'tied' pooling the components and
- * 'diag'/'spherical' keeping the diagonal or its mean. Returns k*d*d, d*d, k*d or k numbers.
+ * 'diag'/'spherical' keeping the diagonal or its mean. Returns k*d*d, d*d, k*d or k numbers. For 'full' and
+ * 'tied', responsibilities below {@link NEGLIGIBLE_RESPONSIBILITY} N_j / n are left out of the sums.
  */
 export function estimateCovariances(
   type: CovarianceType,
@@ -50,23 +146,11 @@ export function estimateCovariances(
   regCovar: number,
 ): Float64Array {
   const k = nk.length;
-  const scatter = new Float64Array(k * d * d);
-  const diff = new Float64Array(d);
-  for (let j = 0; j < k; j++) {
-    const s = j * d * d;
-    for (let i = 0; i < n; i++) {
-      const r = resp[i * k + j];
-      if (r === 0) continue;
-      for (let a = 0; a < d; a++) diff[a] = x[i * d + a] - means[j * d + a];
-      for (let a = 0; a < d; a++) {
-        const ra = r * diff[a];
-        for (let b = 0; b <= a; b++) scatter[s + a * d + b] += ra * diff[b];
-      }
-    }
-    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) scatter[s + b * d + a] = scatter[s + a * d + b];
-  }
+  const minResp = nk.map((v) => (NEGLIGIBLE_RESPONSIBILITY * v) / n);
   if (type === 'tied') {
-    const total = nk.reduce((sum, v) => sum + v, 0);
+    const scatter = scatterMatrices(x, resp, means, n, d, k, minResp);
+    let total = 0;
+    for (let j = 0; j < k; j++) total += nk[j];
     const cov = new Float64Array(d * d);
     for (let j = 0; j < k; j++) for (let e = 0; e < d * d; e++) cov[e] += scatter[j * d * d + e];
     for (let e = 0; e < d * d; e++) cov[e] /= total;
@@ -74,21 +158,24 @@ export function estimateCovariances(
     return cov;
   }
   if (type === 'full') {
+    const scatter = scatterMatrices(x, resp, means, n, d, k, minResp);
     for (let j = 0; j < k; j++) {
       for (let e = 0; e < d * d; e++) scatter[j * d * d + e] /= nk[j];
       for (let a = 0; a < d; a++) scatter[j * d * d + a * d + a] += regCovar;
     }
     return scatter;
   }
-  const variances = new Float64Array(k * d);
+  const variances = scatterDiagonals(x, resp, means, n, d, k);
   for (let j = 0; j < k; j++)
-    for (let a = 0; a < d; a++) variances[j * d + a] = scatter[j * d * d + a * d + a] / nk[j] + regCovar;
+    for (let a = 0; a < d; a++) variances[j * d + a] = variances[j * d + a] / nk[j] + regCovar;
   if (type === 'diag') return variances;
-  return Float64Array.from({ length: k }, (_, j) => {
+  const spherical = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
     let s = 0;
     for (let a = 0; a < d; a++) s += variances[j * d + a];
-    return s / d;
-  });
+    spherical[j] = s / d;
+  }
+  return spherical;
 }
 
 /**
@@ -145,27 +232,46 @@ export function componentLogProb(
   k: number,
 ): Float64Array {
   const out = new Float64Array(n * k);
+  const constant = -d * HALF_LOG_TWO_PI;
+  const triangular = type === 'full' || type === 'tied';
+  const y = new Float64Array(d);
+  const inverseDiagonal = new Float64Array(d);
   for (let j = 0; j < k; j++) {
-    let halfLogDet: number;
-    const maha = new Float64Array(n);
-    if (type === 'full' || type === 'tied') {
-      const l = componentFactor(type, factors, j, d);
-      halfLogDet = 0.5 * logDetCholesky(l, d);
-      // Column i of the d x n right-hand side is x_i - mu_j; one triangular solve whitens all points.
-      const y = new Float64Array(d * n);
-      for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) y[a * n + i] = x[i * d + a] - means[j * d + a];
-      solveTriangularInPlace(l, y, d);
-      for (let a = 0; a < d; a++) for (let i = 0; i < n; i++) maha[i] += y[a * n + i] * y[a * n + i];
-    } else {
-      halfLogDet = 0;
-      for (let a = 0; a < d; a++) halfLogDet += Math.log(type === 'diag' ? factors[j * d + a] : factors[j]);
-      for (let i = 0; i < n; i++)
+    const mean = j * d;
+    let halfLogDet = 0;
+    if (triangular) {
+      const l = type === 'full' ? j * d * d : 0;
+      for (let a = 0; a < d; a++) {
+        halfLogDet += Math.log(factors[l + a * d + a]);
+        inverseDiagonal[a] = 1 / factors[l + a * d + a];
+      }
+      // Forward substitution L y = x_i - mu_j, one point at a time (its d numbers stay in cache).
+      for (let i = 0; i < n; i++) {
+        let maha = 0;
         for (let a = 0; a < d; a++) {
-          const z = (x[i * d + a] - means[j * d + a]) / (type === 'diag' ? factors[j * d + a] : factors[j]);
-          maha[i] += z * z;
+          let s = x[i * d + a] - means[mean + a];
+          for (let b = 0; b < a; b++) s -= factors[l + a * d + b] * y[b];
+          const ya = s * inverseDiagonal[a];
+          y[a] = ya;
+          maha += ya * ya;
         }
+        out[i * k + j] = constant - halfLogDet - 0.5 * maha;
+      }
+    } else {
+      for (let a = 0; a < d; a++) {
+        const sd = type === 'diag' ? factors[mean + a] : factors[j];
+        halfLogDet += Math.log(sd);
+        inverseDiagonal[a] = 1 / sd;
+      }
+      for (let i = 0; i < n; i++) {
+        let maha = 0;
+        for (let a = 0; a < d; a++) {
+          const z = (x[i * d + a] - means[mean + a]) * inverseDiagonal[a];
+          maha += z * z;
+        }
+        out[i * k + j] = constant - halfLogDet - 0.5 * maha;
+      }
     }
-    for (let i = 0; i < n; i++) out[i * k + j] = -d * HALF_LOG_TWO_PI - halfLogDet - 0.5 * maha[i];
   }
   return out;
 }

@@ -141,6 +141,49 @@ describe('EM is variational inference', () => {
   });
 });
 
+describe('fit with onIteration', () => {
+  it.each(TYPES)('%s: called after every M-step with the bounds and parameters of that iteration', (type) => {
+    const calls: { run: number; iteration: number; lowerBound: number; means: Float64Array }[] = [];
+    const gmm = new GaussianMixture(3, { covarianceType: type, init: { means: MEANS_INIT }, tol: 1e-8 });
+    gmm.fit(X, {
+      onIteration: ({ run, iteration, lowerBound, model }) => {
+        expect(model).toBe(gmm);
+        expect(model.nIter).toBe(iteration);
+        // The arrays are kept without copying: later M-steps must not write into them.
+        calls.push({ run, iteration, lowerBound, means: model.means });
+      },
+    });
+    expect(calls.map((c) => c.iteration)).toEqual(Array.from({ length: gmm.nIter + 1 }, (_, t) => t));
+    expect(calls.every((c) => c.run === 0)).toBe(true);
+    expect(calls[0].lowerBound).toBeNaN();
+    expect(calls.slice(1).map((c) => c.lowerBound)).toEqual(gmm.lowerBounds);
+    expect(Array.from(calls[0].means)).toEqual(MEANS_INIT.flat());
+    expect(calls.at(-1)!.means).toBe(gmm.means);
+    for (const t of [1, 2]) {
+      const stopped = new GaussianMixture(3, {
+        covarianceType: type,
+        init: { means: MEANS_INIT },
+        maxIter: t,
+      });
+      expect(calls[t].means).toEqual(stopped.fit(X).means);
+    }
+  });
+
+  it('starts every run of nInit at iteration 0 and keeps the bounds of the best run', () => {
+    const bounds: number[][] = [];
+    const gmm = new GaussianMixture(3, { init: 'random', nInit: 3, seed: 5, maxIter: 4 });
+    gmm.fit(X, {
+      onIteration: ({ run, iteration, lowerBound }) => {
+        if (iteration === 0) expect(bounds).toHaveLength(run);
+        else (bounds[run] ??= []).push(lowerBound);
+      },
+    });
+    expect(bounds).toHaveLength(3);
+    const best = bounds.reduce((a, b) => (b.at(-1)! > a.at(-1)! ? b : a));
+    expect(gmm.lowerBounds).toEqual(best);
+  });
+});
+
 describe('initialisation, prediction and sampling', () => {
   it.each(['kmeans', 'random'] as const)('%s init (nInit 3) finds the three clusters', (init) => {
     const gmm = new GaussianMixture(3, { init, nInit: 3, seed: 7, tol: 1e-8, maxIter: 300 }).fit(X);

@@ -57,6 +57,31 @@ export interface PartialFitOptions {
   stepSize?: number;
 }
 
+/** What {@link MixtureFitOptions.onIteration} receives. */
+export interface MixtureIterationInfo {
+  /** The initialisation run, 0 to nInit - 1. */
+  run: number;
+  /** 0 after the initial M-step, then t after the M-step of iteration t. */
+  iteration: number;
+  /**
+   * The mean log-likelihood (1/n) sum_i log p(x_i) of iteration t, computed in its E-step, i.e. with the parameters
+   * of iteration t - 1 (sklearn's lower bound); NaN at iteration 0.
+   */
+  lowerBound: number;
+  /**
+   * The model, holding the parameters of this iteration, and `lowerBounds`, `nIter` and `converged` of this run so
+   * far. Every M-step stores new arrays and never writes to them afterwards, so the callback may keep `weights`,
+   * `means`, `covariances` and `factors` without copying them (but not `lowerBounds`, which grows).
+   */
+  model: GaussianMixture;
+}
+
+/** Options of {@link GaussianMixture.fit}. */
+export interface MixtureFitOptions {
+  /** Called after every M-step (the initial one included), e.g. to record or draw the fit as it goes. */
+  onIteration?: (info: MixtureIterationInfo) => void;
+}
+
 /** The result of an E-step: log r_ij = log p(z_i = j | x_i) (n x k) and log p(x_i) (n). */
 export interface EStep {
   logResp: Float64Array;
@@ -89,21 +114,54 @@ export function toMatrix(x: MatrixInput, name = 'x'): { data: Float64Array; n: n
       fail(`argument '${name}' has data of length ${data.length}, which is not n * d = ${n} * ${d}`);
   }
   if (n < 1 || d < 1) fail(`argument '${name}' must have at least one row and one column, got ${n} x ${d}`);
-  const bad = data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0)
-    fail(`argument '${name}' must be finite: entry [${Math.floor(bad / d)}][${bad % d}] is ${data[bad]}`);
+  for (let e = 0; e < data.length; e++)
+    if (!Number.isFinite(data[e]))
+      fail(`argument '${name}' must be finite: entry [${Math.floor(e / d)}][${e % d}] is ${data[e]}`);
   return { data, n, d };
 }
 
-function logSumExpRows(a: Float64Array, n: number, k: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => {
+type Matrix = { data: Float64Array; n: number; d: number };
+
+/**
+ * Normalise the n x k weighted log-densities w_ij = log pi_j N(x_i | j) in place into the posterior, as logs
+ * log r_ij = w_ij - log p(x_i) or (`asLogs` false) as r_ij themselves, and return log p(x_i) = log sum_j exp(w_ij)
+ * (by log-sum-exp). Without logs, r_ij = exp(w_ij - max_j w_ij) / sum_j exp(...) reuses the sum's exponentials.
+ */
+function normaliseRows(w: Float64Array, n: number, k: number, asLogs: boolean): Float64Array {
+  const norm = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * k;
     let max = -Infinity;
-    for (let j = 0; j < k; j++) max = Math.max(max, a[i * k + j]);
-    if (max === -Infinity) return -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, w[row + j]);
+    if (max === -Infinity) {
+      norm[i] = -Infinity;
+      for (let j = 0; j < k; j++) w[row + j] = NaN;
+      continue;
+    }
     let s = 0;
-    for (let j = 0; j < k; j++) s += Math.exp(a[i * k + j] - max);
-    return max + Math.log(s);
-  });
+    for (let j = 0; j < k; j++) {
+      // exp underflows to exactly 0 below -745.2: skip the call there.
+      const e = w[row + j] - max < -746 ? 0 : Math.exp(w[row + j] - max);
+      if (!asLogs) w[row + j] = e;
+      s += e;
+    }
+    const total = max + Math.log(s);
+    norm[i] = total;
+    if (asLogs) for (let j = 0; j < k; j++) w[row + j] -= total;
+    else for (let j = 0; j < k; j++) w[row + j] /= s;
+  }
+  return norm;
+}
+
+function expInPlace(a: Float64Array): Float64Array {
+  for (let e = 0; e < a.length; e++) a[e] = Math.exp(a[e]);
+  return a;
+}
+
+function mean(a: Float64Array): number {
+  let s = 0;
+  for (let e = 0; e < a.length; e++) s += a[e];
+  return s / a.length;
 }
 
 function hardResponsibilities(labels: Int32Array, k: number): Float64Array {
@@ -208,7 +266,7 @@ export class GaussianMixture {
     if (this.factors.length === 0) {
       if (m.n < this.k)
         fail(`argument 'x' must have at least k = ${this.k} rows in the first batch, got ${m.n}`);
-      this.mStep(m, Float64Array.from(this.initialResponsibilities(m, new Random(this.seed)), Math.log));
+      this.maximise(m, this.initialResponsibilities(m, new Random(this.seed)));
       if (typeof this.init === 'object') this.means = toMatrix(this.init.means, 'init.means').data;
     } else if (m.d !== this.d) fail(`argument 'x' must have d = ${this.d} columns (as before), got ${m.d}`);
     // Statistics from another fit (or none yet): restart the running average from this batch.
@@ -216,7 +274,7 @@ export class GaussianMixture {
       this.onlineStats = undefined;
       this.nBatchesSeen = 0;
     }
-    const resp = this.eStep(m).logResp.map(Math.exp);
+    const { resp } = this.responsibilities(m);
     const batch = batchStatistics(this.covarianceType, m.data, resp, m.n, m.d, this.k);
     const stats =
       this.onlineStats === undefined
@@ -234,8 +292,15 @@ export class GaussianMixture {
     return this;
   }
 
-  /** Fit by EM from `nInit` initialisations, keeping the run with the highest final lower bound. */
-  fit(x: MatrixInput): this {
+  /**
+   * Fit by EM from `nInit` initialisations, keeping the run with the highest final lower bound. `onIteration`, if
+   * given, is called after every M-step: iteration 0 after the initial one, then after the M-step of each iteration.
+   *
+   * @example
+   * const bounds: number[] = [];
+   * gmm.fit(points, { onIteration: ({ iteration, lowerBound }) => iteration > 0 && bounds.push(lowerBound) });
+   */
+  fit(x: MatrixInput, { onIteration }: MixtureFitOptions = {}): this {
     const m = toMatrix(x);
     if (m.n < this.k) fail(`argument 'x' must have at least k = ${this.k} rows, got ${m.n}`);
     this.d = m.d;
@@ -246,25 +311,26 @@ export class GaussianMixture {
     >;
     let bestBound = -Infinity;
     for (let run = 0; run < this.nInit; run++) {
-      this.mStep(m, Float64Array.from(this.initialResponsibilities(m, random), Math.log));
+      this.maximise(m, this.initialResponsibilities(m, random));
       if (typeof this.init === 'object') this.means = toMatrix(this.init.means, 'init.means').data;
       const bounds: number[] = [];
-      let converged = false;
+      Object.assign(this, { lowerBounds: bounds, converged: false, nIter: 0 });
+      onIteration?.({ run, iteration: 0, lowerBound: NaN, model: this });
       let bound = -Infinity;
       for (let iter = 1; iter <= this.maxIter; iter++) {
-        const { logResp, logProbNorm } = this.eStep(m);
-        this.mStep(m, logResp);
+        const { resp, logProbNorm } = this.responsibilities(m);
+        this.maximise(m, resp);
         const previous = bound;
-        bound = logProbNorm.reduce((s, v) => s + v, 0) / m.n;
+        bound = mean(logProbNorm);
         bounds.push(bound);
-        if (Math.abs(bound - previous) < this.tol) {
-          converged = true;
-          break;
-        }
+        this.nIter = iter;
+        this.converged = Math.abs(bound - previous) < this.tol;
+        onIteration?.({ run, iteration: iter, lowerBound: bound, model: this });
+        if (this.converged) break;
       }
       if (run === 0 || bound > bestBound) {
         bestBound = bound;
-        const { weights, means, covariances, factors } = this;
+        const { weights, means, covariances, factors, converged } = this;
         best = { weights, means, covariances, factors, lowerBounds: bounds, converged, nIter: bounds.length };
       }
     }
@@ -272,10 +338,7 @@ export class GaussianMixture {
     return this;
   }
 
-  private initialResponsibilities(
-    m: { data: Float64Array; n: number; d: number },
-    random: Random,
-  ): Float64Array {
+  private initialResponsibilities(m: Matrix, random: Random): Float64Array {
     const { data, n, d } = m;
     if (this.init === 'random') {
       const resp = Float64Array.from({ length: n * this.k }, () => random.next());
@@ -295,20 +358,12 @@ export class GaussianMixture {
 
   /** log pi_j + log N(x_i | mu_j, Sigma_j) for every point and component (n x k). */
   weightedLogProb(x: MatrixInput): Float64Array {
-    const { data, n, d } = this.checkFitted(x);
-    const out = componentLogProb(this.covarianceType, this.factors, data, this.means, n, d, this.k);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < this.k; j++) out[i * this.k + j] += Math.log(this.weights[j]);
-    return out;
+    return this.weightedLogProbOf(this.checkFitted(x));
   }
 
   /** E-step: the exact posterior log r_ij = log pi_j N(x_i | j) - log p(x_i), and log p(x_i) by log-sum-exp. */
   eStep(x: MatrixInput): EStep {
-    const m = toMatrix(x);
-    const weighted = this.weightedLogProb(m);
-    const logProbNorm = logSumExpRows(weighted, m.n, this.k);
-    const logResp = weighted.map((v, e) => v - logProbNorm[Math.floor(e / this.k)]);
-    return { logResp, logProbNorm };
+    return this.expect(this.checkFitted(x));
   }
 
   /**
@@ -316,20 +371,48 @@ export class GaussianMixture {
    * (sklearn adds 10 eps to N_j so that empty components stay finite). Throws if a covariance collapses.
    */
   mStep(x: MatrixInput, logResp: Float64Array): this {
-    const { data, n, d } = toMatrix(x);
+    const m = toMatrix(x);
+    if (logResp.length !== m.n * this.k)
+      fail(`argument 'logResp' must have n * k = ${m.n * this.k} entries, got ${logResp.length}`);
+    return this.maximise(m, expInPlace(logResp.slice()));
+  }
+
+  // The unchecked steps behind fit, partialFit and the public steps: `m` is valid and has the model's width.
+
+  private weightedLogProbOf({ data, n, d }: Matrix): Float64Array {
     const k = this.k;
-    if (logResp.length !== n * k)
-      fail(`argument 'logResp' must have n * k = ${n * k} entries, got ${logResp.length}`);
-    const resp = logResp.map(Math.exp);
+    const out = componentLogProb(this.covarianceType, this.factors, data, this.means, n, d, k);
+    const logWeights = this.weights.map(Math.log);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] += logWeights[j];
+    return out;
+  }
+
+  private expect(m: Matrix): EStep {
+    const logResp = this.weightedLogProbOf(m);
+    return { logResp, logProbNorm: normaliseRows(logResp, m.n, this.k, true) };
+  }
+
+  /** The E-step as the M-step needs it: r_ij themselves (not logs), and log p(x_i). */
+  private responsibilities(m: Matrix): { resp: Float64Array; logProbNorm: Float64Array } {
+    const resp = this.weightedLogProbOf(m);
+    return { resp, logProbNorm: normaliseRows(resp, m.n, this.k, false) };
+  }
+
+  /** The M-step from responsibilities r_ij (not their logs). */
+  private maximise({ data, n, d }: Matrix, resp: Float64Array): this {
+    const k = this.k;
     const nk = new Float64Array(k).fill(10 * EPS);
     const means = new Float64Array(k * d);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < k; j++) {
-        nk[j] += resp[i * k + j];
-        for (let a = 0; a < d; a++) means[j * d + a] += resp[i * k + j] * data[i * d + a];
+        const r = resp[i * k + j];
+        if (r === 0) continue;
+        nk[j] += r;
+        for (let a = 0; a < d; a++) means[j * d + a] += r * data[i * d + a];
       }
-    means.forEach((v, e) => (means[e] = v / nk[Math.floor(e / d)]));
-    const total = nk.reduce((s, v) => s + v, 0);
+    for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) means[j * d + a] /= nk[j];
+    let total = 0;
+    for (let j = 0; j < k; j++) total += nk[j];
     this.d = d;
     this.weights = nk.map((v) => v / total);
     this.means = means;
@@ -345,13 +428,12 @@ export class GaussianMixture {
 
   /** Mean log-likelihood (1/n) sum_i log p(x_i). */
   score(x: MatrixInput): number {
-    const s = this.scoreSamples(x);
-    return s.reduce((a, v) => a + v, 0) / s.length;
+    return mean(this.scoreSamples(x));
   }
 
   /** Posterior responsibilities p(z_i = j | x_i) (n x k). */
   predictProba(x: MatrixInput): Float64Array {
-    return this.eStep(x).logResp.map(Math.exp);
+    return expInPlace(this.eStep(x).logResp);
   }
 
   /** The most probable component of every point. */
@@ -408,7 +490,7 @@ export class GaussianMixture {
     return -2 * this.score(m) * m.n + 2 * this.nParameters();
   }
 
-  private checkFitted(x?: MatrixInput): { data: Float64Array; n: number; d: number } {
+  private checkFitted(x?: MatrixInput): Matrix {
     if (this.factors.length === 0) fail('the model is not fitted yet: call fit(x) first');
     if (x === undefined) return { data: new Float64Array(0), n: 0, d: this.d };
     const m = toMatrix(x);
