@@ -11,3 +11,4 @@ export { identity, matmul, transpose } from './matrix.js';
 export { eigh } from './eigh.js';
 export type { Eigh } from './eigh.js';
 export { qr } from './qr.js';
+export { topEigh } from './top-eigh.js';
