@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
+import { fitCommand } from './gmm-commands.js';
 import { infoCommand } from './info.js';
 import { evalCommand, interpolateCommand, sampleCommand, trainCommand } from './vae-commands.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride();
   program.addCommand(infoCommand(io));
   program.addCommand(trainCommand(io));
+  program.addCommand(fitCommand(io));
   program.addCommand(evalCommand(io));
   program.addCommand(sampleCommand(io));
   program.addCommand(interpolateCommand(io));

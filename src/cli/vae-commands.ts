@@ -22,6 +22,8 @@ import { loadFlow } from '../models/flow-io.js';
 import { evaluateFlow } from '../models/flow-evaluate.js';
 import { writeFlowSamples } from '../models/flow-pictures.js';
 import { readJsonFile } from '../io/atomic.js';
+import { isMixtureKind } from '../models/gmm-io.js';
+import { evalMixture, sampleMixture } from './gmm-commands.js';
 import { definedOnly, findCheckpointDir } from '../train/run-checkpoint.js';
 import type { TrainingState } from '../train/run-checkpoint.js';
 import { choice, intList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
@@ -316,9 +318,9 @@ function dataOf(dir: string, state: TrainingState | null, flag: string | undefin
 /** `latentlab eval DIR`. */
 export function evalCommand(io: CliIO): Command {
   return new Command('eval')
-    .description('evaluate a trained model on its test set and print JSON metrics')
+    .description('evaluate a trained model (or a fitted mixture) on its test set and print JSON metrics')
     .argument('<dir>', 'a run directory (or a checkpoint directory)')
-    .option('--data <name>', 'evaluate on this data set instead of the run’s')
+    .option('--data <name>', 'evaluate on this data set (or, for a mixture, table file) instead of the run’s')
     .option('--iw <K>', 'also the importance-sampled log-likelihood with K samples', nonNegativeInt)
     .option('--seed <s>', 'seed of the binarization and the samples (default 1)', nonNegativeInt)
     .option('--batch-size <n>', 'examples per batch (default 500)', positiveInt)
@@ -328,8 +330,10 @@ export function evalCommand(io: CliIO): Command {
         dir: string,
         flags: { data?: string; iw?: number; seed?: number; batchSize?: number; backend?: BackendChoice },
       ) => {
+        const kind = await kindOf(dir);
+        if (isMixtureKind(kind)) return evalMixture(io, dir, flags);
         await initEngine({ backend: flags.backend });
-        if ((await kindOf(dir)) === 'flow') return evalFlow(io, dir, flags);
+        if (kind === 'flow') return evalFlow(io, dir, flags);
         const { model, state } = await loadVae(dir);
         try {
           const data = dataOf(dir, state, flags.data);
@@ -366,9 +370,9 @@ async function ensureParent(path: string): Promise<void> {
 /** `latentlab sample DIR -n N -o FILE.png`. */
 export function sampleCommand(io: CliIO): Command {
   return new Command('sample')
-    .description('draw samples from a trained model into a PNG grid')
+    .description('draw samples from a trained model into a PNG grid (a mixture: into a .csv or .png)')
     .argument('<dir>', 'a run directory (or a checkpoint directory)')
-    .option('-n, --count <n>', 'how many samples (default 64)', positiveInt)
+    .option('-n, --count <n>', 'how many samples (default 64; a mixture: 1000)', positiveInt)
     .requiredOption('-o, --output <file>', 'the PNG to write')
     .option('--seed <s>', 'seed of the draws (default 0)', nonNegativeInt)
     .option('--temperature <T>', 'flows: sample z ~ N(0, T^2 I) (default 1)', positiveNumber)
@@ -384,8 +388,10 @@ export function sampleCommand(io: CliIO): Command {
           backend?: BackendChoice;
         },
       ) => {
+        const kind = await kindOf(dir);
+        if (isMixtureKind(kind)) return sampleMixture(io, dir, flags);
         await initEngine({ backend: flags.backend });
-        if ((await kindOf(dir)) === 'flow') {
+        if (kind === 'flow') {
           const { model } = await loadFlow(dir);
           try {
             await ensureParent(flags.output);

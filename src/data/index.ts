@@ -15,4 +15,6 @@ export type { LogDensity2d, Toy2dDatasetOptions, Toy2dName } from './toy2d.js';
 export { batches, binarize, epochPermutation, numBatches } from './batches.js';
 export type { Batch, BatchOptions } from './batches.js';
 export { parseTable, readTable, TableFormatError } from './table.js';
+export { flattenImages, loadPoints } from './points.js';
+export type { PointSet, PointSource } from './points.js';
 export type { Table, TableOptions } from './table.js';

@@ -54,7 +54,14 @@ export {
   SAMPLE_TEMPERATURES,
 } from './flow-pictures.js';
 export { GaussianMixture, GaussianMixtureError, COVARIANCE_TYPES } from './gmm.js';
-export type { GaussianMixtureOptions, MatrixInput, EStep, CovarianceType } from './gmm.js';
+export type {
+  GaussianMixtureOptions,
+  MatrixInput,
+  EStep,
+  CovarianceType,
+  MixtureFitOptions,
+  MixtureIterationInfo,
+} from './gmm.js';
 export { BayesianGaussianMixture } from './bayesian-gmm.js';
 export type {
   BayesianGaussianMixtureOptions,
@@ -63,3 +70,7 @@ export type {
   BayesianFitOptions,
   BayesianIterationInfo,
 } from './bayesian-gmm.js';
+export { saveMixture, loadMixture, isMixtureKind, MIXTURE_KINDS } from './gmm-io.js';
+export type { Mixture, MixtureKind, LoadedMixture } from './gmm-io.js';
+export { fitMixtureRun, MixtureRunError } from './gmm-run.js';
+export type { MixtureRunOptions, MixtureRunResult } from './gmm-run.js';

@@ -39,7 +39,10 @@ export interface MixtureOptions {
   segments?: number;
   /** At most this many points are drawn: every m-th point from the first, m = ceil(n / maxPoints). Default 5000. */
   maxPoints?: number;
-  /** Components whose weight is below this get no ellipses, no mean and (unless points carry them) no legend entry. Default 1e-3. */
+  /**
+   * Components whose weight is below this get no ellipses, no mean and (unless points carry them) no legend entry.
+   * Default 1e-3.
+   */
   minWeight?: number;
 }
 
@@ -67,8 +70,14 @@ export interface MixtureStripOptions extends Pick<
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-/** Vega's category10: component j is drawn in CATEGORY10[j % 10] in every picture, whichever are shown. */
-const CATEGORY10 = '1f77b4 ff7f0e 2ca02c d62728 9467bd 8c564b e377c2 7f7f7f bcbd22 17becf'
+/**
+ * Vega's category10, then ten darker colours of category20b for components 10 to 19: component j is drawn in
+ * PALETTE[j % 20] in every picture, whichever are shown.
+ */
+const PALETTE = (
+  '1f77b4 ff7f0e 2ca02c d62728 9467bd 8c564b e377c2 7f7f7f bcbd22 17becf ' +
+  '393b79 637939 8c6d31 843c39 7b4173 5254a3 8ca252 bd9e39 ad494a a55194'
+)
   .split(' ')
   .map((hex) => `#${hex}`);
 const DASHES = [
@@ -343,14 +352,14 @@ function layers(
   ];
 }
 
-/** The colour encoding shared by all layers and panels: component j in CATEGORY10[j % 10], legend `names[j]`. */
+/** The colour encoding shared by all layers and panels: component j in PALETTE[j % 20], legend `names[j]`. */
 function colourEncoding(shown: boolean[], names: string[]) {
   const indices = shown.flatMap((s, j) => (s ? [j] : []));
   return {
     field: 'component',
     type: 'nominal' as const,
     title: 'component',
-    scale: { domain: indices, range: indices.map((j) => CATEGORY10[j % 10]) },
+    scale: { domain: indices, range: indices.map((j) => PALETTE[j % PALETTE.length]) },
     legend: { labelExpr: `${JSON.stringify(names)}[datum.value]`, symbolType: 'circle', symbolOpacity: 1 },
   };
 }
@@ -375,9 +384,10 @@ const CONFIG = {
  * A Vega-Lite chart of a fitted 2-D Gaussian mixture: the `n` points (`points` row-major, n x 2), small and
  * semi-transparent, coloured by their component (`labels`, e.g. the most probable component; grey when null); each
  * component's k-sigma ellipses ({@link mixtureEllipses}, k in `sigmas`: the first solid, the others dashed) in the
- * component's colour; and each mean as a cross. Component j is drawn in category10's colour j (mod 10) everywhere,
- * with the legend entry `j (w=0.31)` (title 'component'). Both axes have the same unit length, over everything
- * drawn. At most `maxPoints` points are drawn: every m-th point from the first (deterministic).
+ * component's colour; and each mean as a cross. Component j is drawn in the same colour everywhere (category10,
+ * then ten of category20b, repeating after 20), with the legend entry `j (w=0.31)` (title 'component'). Both axes
+ * have the same unit length, over everything drawn. At most `maxPoints` points are drawn: every m-th point from
+ * the first (deterministic).
  *
  * Components whose weight is below `minWeight` (a Bayesian mixture drives the weights of unused components to about
  * 0) are left out: no ellipses, no mean, no legend entry, unless some drawn point is labelled with one, in which case
@@ -443,8 +453,7 @@ export async function mixturePng(
  * A Vega-Lite chart of a mixture fit at a few iterations, side by side: one small {@link mixtureSpec}-like panel
  * per frame (titled with the frame's title), all over the same explicit x and y domains (everything drawn in any
  * frame, equal units on both axes) so that the panels are comparable, sharing one colour legend in which component
- * j is `j` in category10's colour j (mod 10). Components below `minWeight` are left out per frame as in
- * {@link mixtureSpec}.
+ * j is `j` in its colour. Components below `minWeight` are left out per frame as in {@link mixtureSpec}.
  *
  * Throws a {@link PlotArgumentError} when `frames` is empty, or naming the frame's argument (e.g.
  * `frames[2].components[1].cov`) as {@link mixtureSpec} does.
