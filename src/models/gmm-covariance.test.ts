@@ -124,5 +124,12 @@ describe('scatter matrices', () => {
     const exact = naiveScatter(far, tiny, means, n, d, k).map((v, e) => v / nk[Math.floor(e / (d * d))]);
     expect(cov.subarray(d * d, 2 * d * d)).toBeAllClose(exact.subarray(d * d, 2 * d * d), { rtol: 1e-12 });
     expect(cov.subarray(0, d * d)).toBeAllClose(exact.subarray(0, d * d), { rtol: 1e-12, atol: 1e-12 });
+    // The diagonal types skip the same responsibilities, and give the diagonals of the same matrices.
+    const variances = estimateCovariances('diag', far, tiny, nk, means, n, d, 0);
+    const diagonals = Float64Array.from(
+      { length: k * d },
+      (_, e) => cov[Math.floor(e / d) * d * d + (e % d) * (d + 1)],
+    );
+    expect(variances).toBeAllClose(diagonals, { rtol: 1e-12, atol: 1e-12 });
   });
 });

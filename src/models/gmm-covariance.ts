@@ -34,10 +34,11 @@ const BLOCK = 256;
 
 /**
  * Responsibilities r_ij at most this fraction of a component's mean responsibility N_j / n are left out of its
- * scatter matrix (for 'full' and 'tied', where the scatter costs d^2 / 2 per point): together they weigh less than
+ * scatter (and, in GaussianMixture's M-step, of its mean): together they weigh less than
  * 1e-20 N_j, so their share of S_j is below 1e-20 N_j max_i |x_i - mu_j|^2, far below the rounding error of the
  * sum. In a fitted mixture most r_ij are that small (points far from component j), and skipping them halves the
- * M-step. Empty components keep all their points: the threshold scales with N_j.
+ * M-step (more on images, whose responsibilities are nearly hard). Empty components keep all their points: the
+ * threshold scales with N_j.
  */
 export const NEGLIGIBLE_RESPONSIBILITY = 1e-20;
 
@@ -107,7 +108,10 @@ export function scatterMatrices(
   return scatter;
 }
 
-/** The diagonals of the scatter matrices, sum_i r_ij (x_ia - mu_ja)^2 (k x d). */
+/**
+ * The diagonals of the scatter matrices, sum_i r_ij (x_ia - mu_ja)^2 (k x d), leaving out the r_ij at most
+ * `minResp[j]` (none by default).
+ */
 export function scatterDiagonals(
   x: Float64Array,
   resp: Float64Array,
@@ -115,12 +119,14 @@ export function scatterDiagonals(
   n: number,
   d: number,
   k: number,
+  minResp?: Float64Array,
 ): Float64Array {
   const out = new Float64Array(k * d);
+  const skip = minResp ?? new Float64Array(k);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < k; j++) {
       const r = resp[i * k + j];
-      if (r === 0) continue;
+      if (r <= skip[j]) continue;
       for (let a = 0; a < d; a++) {
         const c = x[i * d + a] - means[j * d + a];
         out[j * d + a] += r * c * c;
@@ -165,7 +171,7 @@ export function estimateCovariances(
     }
     return scatter;
   }
-  const variances = scatterDiagonals(x, resp, means, n, d, k);
+  const variances = scatterDiagonals(x, resp, means, n, d, k, minResp);
   for (let j = 0; j < k; j++)
     for (let a = 0; a < d; a++) variances[j * d + a] = variances[j * d + a] / nk[j] + regCovar;
   if (type === 'diag') return variances;

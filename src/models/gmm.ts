@@ -15,6 +15,7 @@ import {
   covarianceParameterCount,
   estimateCovariances,
   GaussianMixtureError,
+  NEGLIGIBLE_RESPONSIBILITY,
   type CovarianceType,
 } from './gmm-covariance.js';
 import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
@@ -402,12 +403,15 @@ export class GaussianMixture {
   private maximise({ data, n, d }: Matrix, resp: Float64Array): this {
     const k = this.k;
     const nk = new Float64Array(k).fill(10 * EPS);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) nk[j] += resp[i * k + j];
+    // Responsibilities negligible next to N_j / n change the mean by less than rounding (see
+    // NEGLIGIBLE_RESPONSIBILITY): skipped.
+    const minResp = nk.map((v) => (NEGLIGIBLE_RESPONSIBILITY * v) / n);
     const means = new Float64Array(k * d);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < k; j++) {
         const r = resp[i * k + j];
-        if (r === 0) continue;
-        nk[j] += r;
+        if (r <= minResp[j]) continue;
         for (let a = 0; a < d; a++) means[j * d + a] += r * data[i * d + a];
       }
     for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) means[j * d + a] /= nk[j];
