@@ -7,21 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/engine/tf.js';
-import { runCli, type CliIO } from '../src/cli/program.js';
+import { cli } from './cli.js';
 import { loadFlow } from '../src/models/flow-io.js';
 import { bitsPerDim, glow, nice, realNVP } from '../src/models/flows.js';
 import { densityGrid, integrateDensity2d } from '../src/plot/density2d.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-flow-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (s) => (out += s), err: (s) => (err += s) };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 describe('latentlab train flow on two moons', () => {
   const dir = join(root, 'moons');

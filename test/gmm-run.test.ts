@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '../src/cli/program.js';
+import { cli } from './cli.js';
 import { PNG_SIGNATURE } from '../src/plot/chart.js';
 import { BayesianGaussianMixture } from '../src/models/bayesian-gmm.js';
 import { loadMixture } from '../src/models/gmm-io.js';
@@ -16,14 +16,6 @@ import { threeClusters } from './gmm-data.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-gmm-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (s) => (out += s), err: (s) => (err += s) };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 function csv(data: Float64Array, d: number): string {
   const rows: string[] = [];

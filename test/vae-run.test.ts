@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/engine/tf.js';
-import { runCli, type CliIO } from '../src/cli/program.js';
+import { cli } from './cli.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { subset } from '../src/data/dataset.js';
 import { loadVae } from '../src/models/vae-io.js';
@@ -21,15 +21,6 @@ import { loadRunCheckpoint } from '../src/train/run-checkpoint.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-vae-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Run the CLI in this process, capturing what it writes. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (s) => (out += s), err: (s) => (err += s) };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 const SMALL = ['--limit', '600', '--hidden', '64', '--batch-size', '100'];
 

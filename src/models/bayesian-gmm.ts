@@ -18,10 +18,10 @@ import {
 import {
   choleskyFactors,
   COVARIANCE_TYPES,
-  componentFactor,
   componentLogProb,
   estimateCovariances,
   GaussianMixtureError,
+  sampleComponents,
   type CovarianceType,
 } from './gmm-covariance.js';
 import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
@@ -419,27 +419,7 @@ export class BayesianGaussianMixture {
   sample(n: number, seed = 0): { data: Float64Array; n: number; d: number; labels: Int32Array } {
     if (!Number.isInteger(n) || n < 1) fail(`argument 'n' must be an integer >= 1, got ${n}`);
     this.checkFitted();
-    const { d, k } = this;
-    const random = new Random(seed);
-    const factors = Array.from({ length: k }, (_, j) =>
-      componentFactor(this.covarianceType, this.factors, j, d),
-    );
-    const data = new Float64Array(n * d);
-    const labels = new Int32Array(n);
-    const eps = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      let u = random.next();
-      let j = 0;
-      while (j < k - 1 && u >= this.weights[j]) u -= this.weights[j++];
-      labels[i] = j;
-      eps.forEach((_, a) => (eps[a] = random.normal()));
-      for (let a = 0; a < d; a++) {
-        let s = this.means[j * d + a];
-        for (let b = 0; b <= a; b++) s += factors[j][a * d + b] * eps[b];
-        data[i * d + a] = s;
-      }
-    }
-    return { data, n, d, labels };
+    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, seed);
   }
 
   private checkFitted(x?: MatrixInput): { data: Float64Array; n: number; d: number } {

@@ -3,6 +3,7 @@
  * M-step estimates, their Cholesky factors and the component log-densities computed from those factors. All arrays
  * are flat row-major float64; `x` is n x d, `resp` n x k, `means` k x d.
  */
+import { Random } from '../engine/random.js';
 import { cholesky, NotPositiveDefiniteError } from '../linalg/index.js';
 
 /** 'full': one d x d matrix per component; 'tied': one shared d x d; 'diag': d variances each; 'spherical': one. */
@@ -222,6 +223,41 @@ export function componentFactor(
   const l = new Float64Array(d * d);
   for (let a = 0; a < d; a++) l[a * d + a] = type === 'diag' ? factors[j * d + a] : factors[j];
   return l;
+}
+
+/**
+ * Draw n points from a mixture given by its weights, means (k x d) and covariance factors (in the layout of
+ * `type`, see {@link choleskyFactors}): z ~ Categorical(weights), x = mu_z + L_z eps with eps ~ N(0, I). Returns
+ * the points (n x d) and their z.
+ */
+export function sampleComponents(
+  type: CovarianceType,
+  weights: Float64Array,
+  means: Float64Array,
+  factors: Float64Array,
+  d: number,
+  n: number,
+  seed: number,
+): { data: Float64Array; n: number; d: number; labels: Int32Array } {
+  const k = weights.length;
+  const random = new Random(seed);
+  const dense = Array.from({ length: k }, (_, j) => componentFactor(type, factors, j, d));
+  const data = new Float64Array(n * d);
+  const labels = new Int32Array(n);
+  const eps = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    let u = random.next();
+    let j = 0;
+    while (j < k - 1 && u >= weights[j]) u -= weights[j++];
+    labels[i] = j;
+    for (let a = 0; a < d; a++) eps[a] = random.normal();
+    for (let a = 0; a < d; a++) {
+      let s = means[j * d + a];
+      for (let b = 0; b <= a; b++) s += dense[j][a * d + b] * eps[b];
+      data[i * d + a] = s;
+    }
+  }
+  return { data, n, d, labels };
 }
 
 /**

@@ -10,11 +10,11 @@ import { Random } from '../engine/random.js';
 import {
   choleskyFactors,
   COVARIANCE_TYPES,
-  componentFactor,
   componentLogProb,
   covarianceParameterCount,
   estimateCovariances,
   GaussianMixtureError,
+  sampleComponents,
   NEGLIGIBLE_RESPONSIBILITY,
   type CovarianceType,
 } from './gmm-covariance.js';
@@ -454,27 +454,7 @@ export class GaussianMixture {
   sample(n: number, seed = 0): { data: Float64Array; n: number; d: number; labels: Int32Array } {
     if (!Number.isInteger(n) || n < 1) fail(`argument 'n' must be an integer >= 1, got ${n}`);
     this.checkFitted();
-    const { d, k } = this;
-    const random = new Random(seed);
-    const factors = Array.from({ length: k }, (_, j) =>
-      componentFactor(this.covarianceType, this.factors, j, d),
-    );
-    const data = new Float64Array(n * d);
-    const labels = new Int32Array(n);
-    const eps = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      let u = random.next();
-      let j = 0;
-      while (j < k - 1 && u >= this.weights[j]) u -= this.weights[j++];
-      labels[i] = j;
-      eps.forEach((_, a) => (eps[a] = random.normal()));
-      for (let a = 0; a < d; a++) {
-        let s = this.means[j * d + a];
-        for (let b = 0; b <= a; b++) s += factors[j][a * d + b] * eps[b];
-        data[i * d + a] = s;
-      }
-    }
-    return { data, n, d, labels };
+    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, seed);
   }
 
   /** Free parameters: covariances + k d means + (k - 1) weights (sklearn's `_n_parameters`). */
