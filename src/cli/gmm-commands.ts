@@ -14,6 +14,7 @@ import { fitMixtureRun, MixtureRunError, type MixtureRunOptions } from '../model
 import { GaussianMixture } from '../models/gmm.js';
 import { definedOnly } from '../train/run-checkpoint.js';
 import { choice, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
+import { runName } from './run-name.js';
 import type { CliIO } from './program.js';
 
 /** The defaults of `latentlab fit gmm`: eight full-covariance components on the eight-Gaussians toy density. */
@@ -41,10 +42,6 @@ interface FitFlags {
   weightPrior?: keyof typeof WEIGHT_PRIORS;
   weightConcentration?: number;
   pictures?: boolean;
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 /** `latentlab fit gmm`. */
@@ -110,7 +107,7 @@ export function fitCommand(io: CliIO): Command {
           weightConcentration: f.weightConcentration,
         }),
       };
-      const outDir = f.out ?? `runs/gmm-${timestamp()}`;
+      const outDir = f.out ?? runName('gmm');
       const result = await fitMixtureRun(options, outDir, {
         progress: { write: (s: string) => io.err(s) },
         pictures: f.pictures,

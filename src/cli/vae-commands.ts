@@ -27,6 +27,7 @@ import { evalMixture, sampleMixture } from './gmm-commands.js';
 import { definedOnly, findCheckpointDir } from '../train/run-checkpoint.js';
 import type { TrainingState } from '../train/run-checkpoint.js';
 import { choice, intList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './parse.js';
+import { runName } from './run-name.js';
 import { processIO, type CliIO } from './program.js';
 
 interface TrainFlags {
@@ -104,10 +105,6 @@ function progressStream(io: CliIO): { write(s: string): unknown; isTTY?: boolean
 /** The flags given on the command line over those of `--config FILE` (the command line wins). */
 function withConfigFile(flags: TrainFlags): TrainFlags {
   return { ...(flags.config ? readConfigFile(flags.config) : {}), ...definedOnly(flags) };
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 function backendOption(): Option {
@@ -205,7 +202,7 @@ export function trainCommand(io: CliIO): Command {
         priorComponents: f.priorComponents,
         learningRate: f.lr,
       });
-      const outDir = f.out ?? `runs/${kind}-${timestamp()}`;
+      const outDir = f.out ?? runName(kind);
       const result = await trainVaeRun(kind, model, run, outDir, { progress, pictures: f.pictures });
       report(io, result.summary, result.pictures, outDir);
     });
@@ -242,7 +239,7 @@ async function trainFlow(io: CliIO, flags: TrainFlags): Promise<void> {
     activation: f.activation,
     learningRate: f.lr,
   });
-  const outDir = f.out ?? `runs/flow-${f.arch ?? 'realnvp'}-${timestamp()}`;
+  const outDir = f.out ?? runName(`flow-${f.arch ?? 'realnvp'}`);
   const result = await trainFlowRun(f.arch ?? 'realnvp', model, run, outDir, {
     progress,
     pictures: f.pictures,
