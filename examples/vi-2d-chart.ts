@@ -4,6 +4,7 @@
  */
 import * as tf from '../src/engine/tf.js';
 import type { TopLevelSpec } from '../src/plot/chart.js';
+import { mixtureEllipses } from '../src/plot/mixture.js';
 import type { FitResult, Target2D } from './vi-2d.js';
 
 const FAMILY_NAMES = { diagonal: 'diagonal (mean-field) q', full: 'full-covariance q' };
@@ -46,22 +47,14 @@ function densityGrid(target: Target2D, n: number): Cell[] {
   return cells;
 }
 
-/** Points of the ellipses (z - m)^T C^{-1} (z - m) = r^2 for r = 1, 2: z = m + r L (cos t, sin t), C = L L^T. */
+/** Points of the ellipses (z - m)^T C^{-1} (z - m) = r^2 for r = 1, 2 (see `mixtureEllipses`), in drawing order. */
 function ellipses(
   loc: number[],
   cov: number[][],
 ): { z1: number; z2: number; level: string; order: number }[] {
-  const l11 = Math.sqrt(cov[0][0]);
-  const l21 = cov[1][0] / l11;
-  const l22 = Math.sqrt(Math.max(cov[1][1] - l21 * l21, 0));
-  const points = [];
-  for (const r of [1, 2])
-    for (let k = 0; k <= 90; k++) {
-      const t = (2 * Math.PI * k) / 90;
-      const [c, s] = [r * Math.cos(t), r * Math.sin(t)];
-      points.push({ z1: loc[0] + l11 * c, z2: loc[1] + l21 * c + l22 * s, level: `${r}σ`, order: k });
-    }
-  return points;
+  return mixtureEllipses(loc, cov.flat(), [1, 2], 90).flatMap((ring, r) =>
+    ring.map(({ x, y }, order) => ({ z1: x, z2: y, level: `${r + 1}σ`, order })),
+  );
 }
 
 /** `x` with `digits` decimals, and no minus sign on a value that rounds to zero. */

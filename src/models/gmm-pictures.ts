@@ -67,15 +67,18 @@ export function projectPoints(p: Projection, points: PointSet): Float64Array {
   return out;
 }
 
-/** The dense d x d covariance of component j from the layout of `type` (k*d*d, d*d, k*d or k numbers). */
+/**
+ * The dense d x d covariance of component j from the layout of `type` (k*d*d, d*d, k*d or k numbers): a view into
+ * `covariances` for 'full' and 'tied' (read it, do not write it), a new array otherwise.
+ */
 export function denseCovariance(
   type: CovarianceType,
   covariances: Float64Array,
   j: number,
   d: number,
 ): Float64Array {
-  if (type === 'full') return covariances.slice(j * d * d, (j + 1) * d * d);
-  if (type === 'tied') return covariances.slice(0, d * d);
+  if (type === 'full') return covariances.subarray(j * d * d, (j + 1) * d * d);
+  if (type === 'tied') return covariances.subarray(0, d * d);
   const out = new Float64Array(d * d);
   for (let a = 0; a < d; a++) out[a * d + a] = type === 'diag' ? covariances[j * d + a] : covariances[j];
   return out;

@@ -3,6 +3,7 @@
  */
 import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
 import { PlotArgumentError } from './errors.js';
+import { VEGA_LITE_SCHEMA } from './scales.js';
 
 /** Several fields in one panel: one line each, coloured, with a legend of their titles. */
 export interface CurveGroup {
@@ -98,7 +99,7 @@ export function curvesSpec(
     );
   const columns = options.columns ?? Math.min(panels.length, 2);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 15 } }),
     columns,
     concat: panels,

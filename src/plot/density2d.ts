@@ -5,6 +5,7 @@
  */
 import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
+import { finiteExtent, VEGA_LITE_SCHEMA } from './scales.js';
 
 /** A log-density evaluated at the centres of a regular grid of cells; see {@link densityGrid}. */
 export interface DensityGrid {
@@ -36,18 +37,6 @@ function checkRange(range: readonly [number, number], name: string, fn: string):
     throw new PlotArgumentError(
       `${fn}: option '${name}' must be [lo, hi] with finite lo < hi, got [${range.join(', ')}]`,
     );
-}
-
-/** The smallest and largest finite values of `values` (null when none), without spreading them into arguments. */
-function extent(values: Iterable<number>): [number, number] | null {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values)
-    if (Number.isFinite(v)) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  return lo <= hi ? [lo, hi] : null;
 }
 
 /** The centres of `count` equal cells covering [lo, hi]. */
@@ -129,8 +118,6 @@ export interface DensityComparisonOptions {
   /** Panel width and height in chart units. Default 260. */
   size?: number;
 }
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 function axis(field: string, title: string, domain: readonly [number, number]) {
   return {
@@ -222,13 +209,13 @@ export function densityComparisonSpec(options: DensityComparisonOptions): TopLev
     const { xRange, yRange } = gridGeometry(grid, fn);
     domain = { x: xRange, y: yRange };
   } else {
-    const [lo, hi] = extent(Array.from(samples ?? [])) ?? [-1, 1];
+    const [lo, hi] = finiteExtent(Array.from(samples ?? [])) ?? [-1, 1];
     const pad = 0.05 * (hi - lo) || 1;
     domain = { x: [lo - pad, hi + pad], y: [lo - pad, hi + pad] };
   }
   const panels: object[] = [];
   const grids = [learned, truth].filter((g): g is DensityGrid => g !== null);
-  const maxDensity = Math.exp(extent(grids.flatMap((g) => Array.from(g.logDensity)))?.[1] ?? 0) || 1;
+  const maxDensity = Math.exp(finiteExtent(grids.flatMap((g) => Array.from(g.logDensity)))?.[1] ?? 0) || 1;
   if (learned !== null) panels.push(heatmapPanel(learned, 'learned density', domain, size, maxDensity));
   if (truth !== null) panels.push(heatmapPanel(truth, 'true density', domain, size, maxDensity));
   if (samples !== null) {
@@ -246,7 +233,7 @@ export function densityComparisonSpec(options: DensityComparisonOptions): TopLev
     });
   }
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 15 } }),
     hconcat: panels,
     resolve: { scale: { color: 'shared', x: 'independent', y: 'independent' } },
@@ -362,8 +349,8 @@ export function gridWarpSpec(stages: readonly ArrayLike<number>[], options: Grid
       const line = Math.floor(p / perLine);
       values.push({ x, y, line, k: p % perLine, family: line < lines ? 'z2 = const' : 'z1 = const' });
     }
-    const [x0, x1] = extent(values.map((v) => v.x)) ?? [-1, 1];
-    const [y0, y1] = extent(values.map((v) => v.y)) ?? [-1, 1];
+    const [x0, x1] = finiteExtent(values.map((v) => v.x)) ?? [-1, 1];
+    const [y0, y1] = finiteExtent(values.map((v) => v.y)) ?? [-1, 1];
     const half = 0.55 * Math.max(x1 - x0, y1 - y0, 1e-6);
     const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
     return {
@@ -388,7 +375,7 @@ export function gridWarpSpec(stages: readonly ArrayLike<number>[], options: Grid
     };
   });
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 15 } }),
     columns: options.columns ?? Math.min(stages.length, 5),
     concat: panels,

@@ -3,6 +3,7 @@
  */
 import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
 import { checkLength, PlotArgumentError } from './errors.js';
+import { VEGA_LITE_SCHEMA } from './scales.js';
 
 /** Options of {@link latentScatterSpec}. */
 export interface LatentScatterOptions {
@@ -66,7 +67,7 @@ export function latentScatterSpec(
     scale: { zero: false, nice: true },
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
     height,

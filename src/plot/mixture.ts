@@ -4,6 +4,7 @@
  */
 import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
+import { finiteExtent, VEGA_LITE_SCHEMA } from './scales.js';
 
 /** A point of an ellipse's polyline. */
 export interface EllipsePoint {
@@ -69,7 +70,6 @@ export interface MixtureStripOptions extends Pick<
   panelHeight?: number;
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /**
  * Vega's category10, then ten darker colours of category20b for components 10 to 19: component j is drawn in
  * PALETTE[j % 20] in every picture, whichever are shown.
@@ -256,25 +256,9 @@ function panelData(
   return { dots, lines, means, shown };
 }
 
-/** The [lo, hi] of the finite values, or [-1, 1] when there are none. */
-function extent(values: Iterable<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values)
-    if (Number.isFinite(v)) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  return lo <= hi ? [lo, hi] : [-1, 1];
-}
-
-/**
- * Domains around everything drawn, padded by 5%, widened so that one unit is as long on both axes (an ellipse is
- * not distorted, a circle stays round) in a `width` x `height` plot.
- */
 function equalUnitDomains(xs: number[], ys: number[], width: number, height: number) {
-  const [x0, x1] = extent(xs);
-  const [y0, y1] = extent(ys);
+  const [x0, x1] = finiteExtent(xs) ?? [-1, 1];
+  const [y0, y1] = finiteExtent(ys) ?? [-1, 1];
   const perUnit = 1.1 * Math.max((x1 - x0) / width, (y1 - y0) / height, 1e-9);
   const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
   return {
@@ -424,7 +408,7 @@ export function mixtureSpec(
   );
   const names = components.map((c, j) => `${j} (w=${formatWeight(c.weight)})`);
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
     height,
@@ -488,7 +472,7 @@ export function mixtureStripSpec(
     shown.map((_, j) => String(j)),
   );
   return {
-    $schema: SCHEMA,
+    $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 15 } }),
     hconcat: panels.map((panel, t) => ({
       title: frames[t].title,
