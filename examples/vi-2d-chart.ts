@@ -3,7 +3,7 @@
  * as a heatmap and q's 1- and 2-sigma ellipses over it, and one panel per target with the ELBO during training.
  */
 import * as tf from '../src/engine/tf.js';
-import type { TopLevelSpec } from '../src/plot/chart.js';
+import type { TopLevelSpec } from '../src/plot/figure.js';
 import { mixtureEllipses } from '../src/plot/mixture.js';
 import type { FitResult, Target2D } from './vi-2d.js';
 

@@ -35,7 +35,8 @@ import { MultivariateNormalTriL } from '../src/distributions/multivariate-normal
 import { Normal } from '../src/distributions/normal.js';
 import { stopGradient } from '../src/distributions/special.js';
 import type { Distribution } from '../src/distributions/distribution.js';
-import { renderVegaLite, writePng } from '../src/plot/chart.js';
+import { chartFigure } from '../src/plot/figure.js';
+import { writeFigure } from '../src/plot/render.js';
 import { fixed, viChartSpec } from './vi-2d-chart.js';
 
 /** An unnormalised 2-D density with a known normaliser. */
@@ -349,7 +350,7 @@ export async function runViExample(
   log('best gap: the smallest KL(q || p) of the family, in closed form.');
   await mkdir(out, { recursive: true });
   const picture = join(out, 'vi-2d.png');
-  await writePng(picture, await renderVegaLite(viChartSpec(targets, fits)));
+  await writeFigure(picture, chartFigure(viChartSpec(targets, fits)));
   return { fits, picture, targets };
 }
 

@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { PNG_SIGNATURE } from './chart.js';
-import { curvesPng, curvesSpec } from './curves.js';
+import { curvesSpec } from './curves.js';
+import { chartFigure } from './figure.js';
+import { PNG_SIGNATURE, renderFigure } from './render.js';
 
 // The test ELBO is computed every other epoch; `iw` never.
 const rows = Array.from({ length: 10 }, (_, i) => ({
@@ -89,11 +90,12 @@ describe('curvesSpec', () => {
   });
 });
 
-describe('curvesPng', () => {
+describe('renderFigure of curvesSpec', () => {
   it('renders four panels in two rows to a PNG of sensible size', async () => {
-    const png = await curvesPng(
-      rows,
-      { series: ['elbo', 'reconstruction', 'kl', 'test_elbo'], title: 'Training' },
+    const png = await renderFigure(
+      chartFigure(
+        curvesSpec(rows, { series: ['elbo', 'reconstruction', 'kl', 'test_elbo'], title: 'Training' }),
+      ),
       { scale: 1 },
     );
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);

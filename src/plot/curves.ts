@@ -1,7 +1,7 @@
 /**
  * Training curves: one small panel per metric (ELBO, reconstruction term, KL, test ELBO, ...) against the epoch.
  */
-import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
+import type { TopLevelSpec } from './figure.js';
 import { PlotArgumentError } from './errors.js';
 import { VEGA_LITE_SCHEMA } from './scales.js';
 
@@ -109,18 +109,4 @@ export function curvesSpec(
       concat: { spacing: 30 },
     },
   };
-}
-
-/**
- * Render {@link curvesSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/curves.png', await curvesPng(metrics, { series: ['elbo', 'kl'] }));
- */
-export async function curvesPng(
-  rows: ReadonlyArray<Readonly<Record<string, number>>>,
-  options: CurvesOptions,
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(curvesSpec(rows, options), render);
 }

@@ -2,17 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { sampleToy2d, toy2dLogDensity } from '../data/toy2d.js';
-import { PNG_SIGNATURE } from './chart.js';
 import {
-  densityComparisonPng,
   densityComparisonSpec,
   densityGrid,
-  gridWarpPng,
   gridWarpSpec,
   integrateDensity2d,
   makeGridLines,
   type DensityGrid,
 } from './density2d.js';
+import { chartFigure } from './figure.js';
+import { PNG_SIGNATURE, renderFigure } from './render.js';
 
 /** log N(x; mu, s^2 I) in 2-D at each point. */
 function normal2d(mu: [number, number], s: number) {
@@ -148,15 +147,13 @@ describe('densityComparisonSpec', () => {
       xRange: [-1.5, 2.5],
       yRange: [-1.5, 2.5],
     });
-    const png = await densityComparisonPng(
-      {
-        learned: densityGrid(normal2d([0.5, 0.25], 0.6), { xRange: [-1.5, 2.5], yRange: [-1.5, 2.5] }),
-        truth: big,
-        samples: sampleToy2d('moons', 2000, 2),
-        title: 'RealNVP on moons',
-      },
-      { scale: 1 },
-    );
+    const spec = densityComparisonSpec({
+      learned: densityGrid(normal2d([0.5, 0.25], 0.6), { xRange: [-1.5, 2.5], yRange: [-1.5, 2.5] }),
+      truth: big,
+      samples: sampleToy2d('moons', 2000, 2),
+      title: 'RealNVP on moons',
+    });
+    const png = await renderFigure(chartFigure(spec), { scale: 1 });
     keep('density-comparison.png', png);
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     const image = PNG.sync.read(png);
@@ -237,7 +234,8 @@ describe('makeGridLines and gridWarpSpec', () => {
     // A shear, then a bend: how a coupling layer moves one coordinate as a function of the other.
     const sheared = z.map((v, i) => (i % 2 === 1 ? v + 0.6 * z[i - 1] : v));
     const bent = sheared.map((v, i) => (i % 2 === 0 ? v + 0.8 * Math.sin(sheared[i + 1]) : v));
-    const png = await gridWarpPng([z, sheared, bent], { lines, title: 'two layers' }, { scale: 1 });
+    const spec = gridWarpSpec([z, sheared, bent], { lines, title: 'two layers' });
+    const png = await renderFigure(chartFigure(spec), { scale: 1 });
     keep('grid-warp.png', png);
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     const image = PNG.sync.read(png);

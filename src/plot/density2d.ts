@@ -3,7 +3,7 @@
  * that a flow's density is normalised), the learned density beside the true one with a scatter of samples, and a
  * grid of lines pushed through a flow one layer at a time.
  */
-import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
+import type { TopLevelSpec } from './figure.js';
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
 import { finiteExtent, VEGA_LITE_SCHEMA } from './scales.js';
 
@@ -247,19 +247,6 @@ export function densityComparisonSpec(options: DensityComparisonOptions): TopLev
 }
 
 /**
- * Render {@link densityComparisonSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/density.png', await densityComparisonPng({ learned, truth, samples, title: 'moons' }));
- */
-export async function densityComparisonPng(
-  options: DensityComparisonOptions,
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(densityComparisonSpec(options), render);
-}
-
-/**
  * The points of a square grid of lines over [lo, hi]^2, as `2 * lines * pointsPerLine * 2` values (x, y of each
  * point), in the order {@link gridWarpSpec} expects: first the `lines` horizontal lines (y = const, from y = lo up
  * to y = hi), each as `pointsPerLine` points from x = lo to x = hi; then the `lines` vertical lines (x = const, from
@@ -386,18 +373,4 @@ export function gridWarpSpec(stages: readonly ArrayLike<number>[], options: Grid
       concat: { spacing: 20 },
     },
   };
-}
-
-/**
- * Render {@link gridWarpSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/layers.png', await gridWarpPng(stages, { lines: 15 }));
- */
-export async function gridWarpPng(
-  stages: readonly ArrayLike<number>[],
-  options: GridWarpOptions,
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(gridWarpSpec(stages, options), render);
 }

@@ -1,11 +1,10 @@
 /**
- * Images tiled into one PNG: the samples, reconstructions and latent manifolds of a generative model.
+ * Images tiled into one picture: the samples, reconstructions and latent manifolds of a generative model.
  */
-import { PNG } from 'pngjs';
-import { writePng } from './chart.js';
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
+import type { Raster } from './figure.js';
 
-/** Options of {@link imageGridPng}. */
+/** Options of {@link imageGrid}. */
 export interface ImageGridOptions {
   /** The number of images in the array. */
   count: number;
@@ -31,24 +30,24 @@ function toByte(v: number): number {
 }
 
 /**
- * Tile `count` images into one PNG, row-major: image i goes to row floor(i / columns), column i % columns.
+ * Tile `count` images into one raster, row-major: image i goes to row floor(i / columns), column i % columns.
  *
  * `images` holds the images one after the other, each `height` x `width` x `channels` values in [0, 1] (row-major,
  * channels interleaved, as a tensor of shape [count, height, width, channels] gives them with `dataSync()`).
- * Values outside [0, 1] are clamped and NaN is drawn black, so a diverged model still gives a picture. The PNG is
- * 8-bit grey for 1 channel and 8-bit RGB for 3; its size is
- * `scale * (columns * (width + padding) + padding)` by `scale * (rows * (height + padding) + padding)` with
- * rows = ceil(count / columns).
+ * Values outside [0, 1] are clamped and NaN is drawn black, so a diverged model still gives a picture. Each value v
+ * becomes the byte round(255 v); the raster has the images' `channels` (1 grey, 3 RGB) and is
+ * `scale * (columns * (width + padding) + padding)` wide by `scale * (rows * (height + padding) + padding)` high
+ * with rows = ceil(count / columns).
  *
  * Throws a {@link PlotArgumentError} naming the argument when a size is not a positive integer, `channels` is not 1
  * or 3, or `images` does not have count * height * width * channels values.
  *
  * @example
- * const png = imageGridPng(samples.dataSync() as Float32Array, { count: 64, height: 28, width: 28, scale: 2 });
- * await writePng('out/samples.png', png);
+ * const grid = imageGrid(samples.dataSync(), { count: 64, height: 28, width: 28, scale: 2 });
+ * await writeFigure('out/samples.png', rasterFigure(grid)); // in Node
  */
-export function imageGridPng(images: ArrayLike<number>, options: ImageGridOptions): Buffer {
-  const fn = 'imageGridPng';
+export function imageGrid(images: ArrayLike<number>, options: ImageGridOptions): Raster {
+  const fn = 'imageGrid';
   const { count, height, width, channels = 1, padding = 2, scale = 1, background = 1 } = options;
   checkInteger(count, 'count', fn);
   checkInteger(height, 'height', fn);
@@ -70,7 +69,7 @@ export function imageGridPng(images: ArrayLike<number>, options: ImageGridOption
   const gridWidth = columns * (width + padding) + padding;
   const gridHeight = rows * (height + padding) + padding;
   // The grid at scale 1, then each of its rows repeated `scale` times, each pixel `scale` times.
-  const grid = Buffer.alloc(gridWidth * gridHeight * channels, toByte(background));
+  const grid = new Uint8Array(gridWidth * gridHeight * channels).fill(toByte(background));
   for (let i = 0; i < count; i++) {
     const top = padding + Math.floor(i / columns) * (height + padding);
     const left = padding + (i % columns) * (width + padding);
@@ -80,41 +79,18 @@ export function imageGridPng(images: ArrayLike<number>, options: ImageGridOption
       for (let k = 0; k < width * channels; k++) grid[to + k] = toByte(images[from + k]);
     }
   }
+  if (scale === 1) return { width: gridWidth, height: gridHeight, channels, data: grid };
   const outWidth = gridWidth * scale;
   const outHeight = gridHeight * scale;
-  let data = grid;
-  if (scale > 1) {
-    data = Buffer.alloc(outWidth * outHeight * channels);
-    const rowBytes = outWidth * channels;
-    for (let y = 0; y < gridHeight; y++) {
-      const row = y * scale * rowBytes;
-      for (let x = 0; x < gridWidth; x++)
-        for (let s = 0; s < scale; s++)
-          grid.copy(
-            data,
-            row + (x * scale + s) * channels,
-            (y * gridWidth + x) * channels,
-            (y * gridWidth + x + 1) * channels,
-          );
-      for (let s = 1; s < scale; s++) data.copy(data, row + s * rowBytes, row, row + rowBytes);
+  const data = new Uint8Array(outWidth * outHeight * channels);
+  const rowBytes = outWidth * channels;
+  for (let y = 0; y < gridHeight; y++) {
+    const row = y * scale * rowBytes;
+    for (let x = 0; x < gridWidth; x++) {
+      const pixel = grid.subarray((y * gridWidth + x) * channels, (y * gridWidth + x + 1) * channels);
+      for (let s = 0; s < scale; s++) data.set(pixel, row + (x * scale + s) * channels);
     }
+    for (let s = 1; s < scale; s++) data.copyWithin(row + s * rowBytes, row, row + rowBytes);
   }
-  const colorType = channels === 1 ? 0 : 2;
-  const png = new PNG({ width: outWidth, height: outHeight, colorType, inputColorType: colorType });
-  png.data = data;
-  return PNG.sync.write(png, { colorType, inputColorType: colorType });
-}
-
-/**
- * Tile images with {@link imageGridPng} and write the PNG to `path` atomically (see `writePng`).
- *
- * @example
- * await writeImageGrid('out/samples.png', pixels, { count: 64, height: 28, width: 28 });
- */
-export async function writeImageGrid(
-  path: string,
-  images: ArrayLike<number>,
-  options: ImageGridOptions,
-): Promise<void> {
-  await writePng(path, imageGridPng(images, options));
+  return { width: outWidth, height: outHeight, channels, data };
 }

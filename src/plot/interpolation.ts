@@ -21,12 +21,12 @@ export interface InterpolationOptions {
  *   or pi for slerp to be defined (|sin omega| < 1e-6, or a zero endpoint), the linear path is used.
  *
  * Computed in float64. To draw several pairs, decode their paths one after the other and tile the images with
- * `imageGridPng` and `columns: steps`, one row per pair.
+ * `imageGrid` and `columns: steps`, one row per pair.
  *
  * @example
  * const path = interpolateLatents(zA, zB, 10, { spherical: true }); // 10 * d values
  * const images = decoder(tf.tensor2d(path, [10, d]));
- * const png = imageGridPng(images.dataSync(), { count: 10, height: 28, width: 28, columns: 10 });
+ * const strip = imageGrid(images.dataSync(), { count: 10, height: 28, width: 28, columns: 10 });
  *
  * References: T. White, "Sampling Generative Networks", 2016, https://arxiv.org/abs/1609.04468; K. Shoemake,
  * "Animating rotation with quaternion curves", SIGGRAPH 1985 (slerp).

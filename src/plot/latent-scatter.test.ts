@@ -1,8 +1,9 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../engine/random.js';
-import { PNG_SIGNATURE } from './chart.js';
-import { latentScatterPng, latentScatterSpec } from './latent-scatter.js';
+import { chartFigure } from './figure.js';
+import { latentScatterSpec } from './latent-scatter.js';
+import { PNG_SIGNATURE, renderFigure } from './render.js';
 
 /** Three Gaussian clusters of 100 points each, labelled 0, 1 and 10 (to check the legend's numeric order). */
 function clusters(): { points: Float64Array; labels: Int32Array } {
@@ -68,13 +69,11 @@ describe('latentScatterSpec', () => {
   });
 });
 
-describe('latentScatterPng', () => {
+describe('renderFigure of latentScatterSpec', () => {
   it('renders a PNG of about the requested size, with the class colours in it', async () => {
     const { points, labels } = clusters();
-    const png = await latentScatterPng(
-      points,
-      labels,
-      { title: 'Three clusters', width: 300, height: 300 },
+    const png = await renderFigure(
+      chartFigure(latentScatterSpec(points, labels, { title: 'Three clusters', width: 300, height: 300 })),
       { scale: 1 },
     );
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);

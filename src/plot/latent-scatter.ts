@@ -1,7 +1,7 @@
 /**
  * Latent codes as a scatter plot coloured by class: how a VAE's encoder arranges the data in a 2-D latent space.
  */
-import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
+import type { TopLevelSpec } from './figure.js';
 import { checkLength, PlotArgumentError } from './errors.js';
 import { VEGA_LITE_SCHEMA } from './scales.js';
 
@@ -33,7 +33,7 @@ export interface LatentScatterOptions {
  *
  * @example
  * const spec = latentScatterSpec(means, labels, { title: 'Posterior means, test set', classNames: FASHION });
- * await writePng('out/latent.png', await renderVegaLite(spec));
+ * await writeFigure('out/latent.png', chartFigure(spec)); // in Node
  */
 export function latentScatterSpec(
   points: ArrayLike<number>,
@@ -93,19 +93,4 @@ export function latentScatterSpec(
       legend: { labelFontSize: 12, titleFontSize: 13 },
     },
   };
-}
-
-/**
- * Render {@link latentScatterSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/latent.png', await latentScatterPng(means, labels, { classNames: DIGITS }));
- */
-export async function latentScatterPng(
-  points: ArrayLike<number>,
-  labels: ArrayLike<number> | null,
-  options: LatentScatterOptions = {},
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(latentScatterSpec(points, labels, options), render);
 }

@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { manifoldLatents, manifoldPng, normalQuantile } from './manifold.js';
+import { manifoldGrid, manifoldLatents, normalQuantile } from './manifold.js';
+import { encodePng } from './render.js';
 
 // scipy.stats.norm.ppf(numpy.linspace(0.05, 0.95, 5))
 const PPF5 = [-1.6448536269514729, -0.5977601260424786, 0, 0.5977601260424784, 1.6448536269514722];
@@ -69,21 +70,35 @@ describe('manifoldLatents', () => {
   });
 });
 
-describe('manifoldPng', () => {
+describe('manifoldGrid', () => {
+  // 3 x 3 grid of 2 x 2 images, image i a constant grey level 20 i.
+  const decoded = Float32Array.from({ length: 9 * 4 }, (_, k) => (20 * Math.floor(k / 4)) / 255);
+
   it('tiles gridSize images to a row with no padding', () => {
-    // 3 x 3 grid of 2 x 2 images, image i a constant grey level 20 i.
-    const decoded = Float32Array.from({ length: 9 * 4 }, (_, k) => (20 * Math.floor(k / 4)) / 255);
-    const image = PNG.sync.read(manifoldPng(decoded, 3, 2, 2));
+    const image = PNG.sync.read(encodePng(manifoldGrid(decoded, 3, 2, 2)));
     expect([image.width, image.height]).toEqual([6, 6]);
     for (let y = 0; y < 6; y++)
       for (let x = 0; x < 6; x++)
         expect(image.data[4 * (6 * y + x)]).toBe(20 * (3 * Math.floor(y / 2) + Math.floor(x / 2)));
-    const scaled = PNG.sync.read(manifoldPng(decoded, 3, 2, 2, 1, { scale: 2 }));
+    const scaled = PNG.sync.read(encodePng(manifoldGrid(decoded, 3, 2, 2, 1, { scale: 2 })));
     expect([scaled.width, scaled.height]).toEqual([12, 12]);
   });
 
+  it('gives a raster whose scaled cells hold the image levels, corner to corner', () => {
+    const raster = manifoldGrid(decoded, 3, 2, 2, 1, { scale: 2 });
+    expect([raster.width, raster.height, raster.channels]).toEqual([12, 12, 1]);
+    const at = (x: number, y: number) => raster.data[y * 12 + x];
+    // Image i covers the 4 x 4 block from (4 (i % 3), 4 floor(i / 3)): no padding between the blocks.
+    expect([at(0, 0), at(3, 3), at(4, 0), at(11, 0), at(0, 4), at(7, 7), at(8, 8), at(11, 11)]).toEqual([
+      0, 0, 20, 40, 60, 80, 160, 160,
+    ]);
+    const rgb = manifoldGrid(new Float32Array(4 * 3).fill(1), 2, 1, 1, 3);
+    expect([rgb.width, rgb.height, rgb.channels]).toEqual([2, 2, 3]);
+    expect(Array.from(rgb.data)).toEqual(Array(12).fill(255));
+  });
+
   it('rejects decoded images of the wrong length, naming the argument', () => {
-    expect(() => manifoldPng(new Float32Array(35), 3, 2, 2)).toThrow(
+    expect(() => manifoldGrid(new Float32Array(35), 3, 2, 2)).toThrow(
       /argument 'decoded' must have gridSize\^2 \* height \* width \* channels = 36 entries, got 35/,
     );
   });

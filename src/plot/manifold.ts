@@ -3,7 +3,8 @@
  * latent points evenly spaced in probability under the N(0, I) prior.
  */
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
-import { imageGridPng } from './image-grid.js';
+import type { Raster } from './figure.js';
+import { imageGrid } from './image-grid.js';
 
 /** Options of {@link manifoldLatents}. */
 export interface ManifoldOptions {
@@ -76,12 +77,12 @@ export function normalQuantile(p: number): number {
  * The result is gridSize^2 points of 2 values, [z1, z2] each, in the order the picture reads: row r (top to bottom)
  * and column c (left to right) hold point r * gridSize + c, with z1 = Phi^{-1}(p[c]) increasing along the columns and
  * z2 = Phi^{-1}(p[gridSize - 1 - r]) decreasing down the rows, as on a plot with z2 pointing up. Decode them and
- * tile the images with {@link manifoldPng}. A grid of size 1 is the single point at p = (low + high) / 2.
+ * tile the images with {@link manifoldGrid}. A grid of size 1 is the single point at p = (low + high) / 2.
  *
  * @example
  * const z = manifoldLatents(20); // Float32Array of 20 * 20 * 2
  * const images = decoder(tf.tensor2d(z, [400, 2])); // [400, 28, 28, 1]
- * const png = manifoldPng(images.dataSync() as Float32Array, 20, 28, 28);
+ * const grid = manifoldGrid(images.dataSync(), 20, 28, 28);
  *
  * References: D. P. Kingma and M. Welling, "Auto-Encoding Variational Bayes", ICLR 2014, figure 4,
  * https://arxiv.org/abs/1312.6114
@@ -109,29 +110,30 @@ export function manifoldLatents(
 
 /**
  * Tile the decoded images of {@link manifoldLatents} (gridSize^2 images of `height` x `width` x `channels` values
- * in [0, 1], in that order) into one PNG, `gridSize` per row with no padding, so neighbouring images form a
- * continuous map of the latent space. `scale` is an integer upscaling factor.
+ * in [0, 1], in that order) into one raster, `gridSize` per row with no padding, so neighbouring images form a
+ * continuous map of the latent space: {@link imageGrid} with columns = gridSize and padding 0, of size
+ * `scale * gridSize * width` by `scale * gridSize * height`. `scale` is an integer upscaling factor.
  *
  * @example
- * await writePng('out/manifold.png', manifoldPng(decoded, 20, 28, 28));
+ * await writeFigure('out/manifold.png', rasterFigure(manifoldGrid(decoded, 20, 28, 28))); // in Node
  */
-export function manifoldPng(
+export function manifoldGrid(
   decoded: ArrayLike<number>,
   gridSize: number,
   height: number,
   width: number,
   channels: 1 | 3 = 1,
   { scale = 1 }: { scale?: number } = {},
-): Buffer {
-  checkInteger(gridSize, 'gridSize', 'manifoldPng');
+): Raster {
+  checkInteger(gridSize, 'gridSize', 'manifoldGrid');
   checkLength(
     decoded,
     gridSize * gridSize * height * width * channels,
     'decoded',
-    'manifoldPng',
+    'manifoldGrid',
     'gridSize^2 * height * width * channels',
   );
-  return imageGridPng(decoded, {
+  return imageGrid(decoded, {
     count: gridSize * gridSize,
     height,
     width,

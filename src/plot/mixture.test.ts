@@ -1,16 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PNG_SIGNATURE } from './chart.js';
 import { PlotArgumentError } from './errors.js';
+import { chartFigure } from './figure.js';
 import {
   mixtureEllipses,
-  mixturePng,
   mixtureSpec,
-  mixtureStripPng,
   mixtureStripSpec,
   type MixtureComponent,
   type MixtureFrame,
 } from './mixture.js';
+import { PNG_SIGNATURE, renderFigure } from './render.js';
 
 /** (p - mu)^T Sigma^-1 (p - mu) for a 2 x 2 Sigma given row-major, by the explicit inverse. */
 function mahalanobis2(p: { x: number; y: number }, mu: number[], s: number[]): number {
@@ -290,13 +289,12 @@ describe('mixtureSpec', () => {
   });
 
   it('renders a PNG of about the requested size', async () => {
-    const png = await mixturePng(
-      points,
-      labels,
-      components,
-      { title: 'Three clusters', width: 300, height: 300 },
-      { scale: 1 },
-    );
+    const spec = mixtureSpec(points, labels, components, {
+      title: 'Three clusters',
+      width: 300,
+      height: 300,
+    });
+    const png = await renderFigure(chartFigure(spec), { scale: 1 });
     keep('mixture-example.png', png);
     const { width, height } = pngSize(png);
     // The plot plus axes, title and legends.
@@ -364,7 +362,8 @@ describe('mixtureStripSpec', () => {
   });
 
   it('renders a PNG of the panels side by side', async () => {
-    const png = await mixtureStripPng(frames, { title: 'EM on three clusters' }, { scale: 1 });
+    const spec = mixtureStripSpec(frames, { title: 'EM on three clusters' });
+    const png = await renderFigure(chartFigure(spec), { scale: 1 });
     keep('mixture-strip.png', png);
     const { width, height } = pngSize(png);
     expect(width).toBeGreaterThan(2 * 220);

@@ -2,7 +2,7 @@
  * Pictures of a fitted 2-D Gaussian mixture: the data coloured by component with each component's k-sigma
  * ellipses and mean, and the fit at a few iterations side by side.
  */
-import { renderVegaLite, type RenderOptions, type TopLevelSpec } from './chart.js';
+import type { TopLevelSpec } from './figure.js';
 import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
 import { finiteExtent, VEGA_LITE_SCHEMA } from './scales.js';
 
@@ -418,22 +418,6 @@ export function mixtureSpec(
 }
 
 /**
- * Render {@link mixtureSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/mixture.png', await mixturePng(data, labels, components, { title: 'EM' }));
- */
-export async function mixturePng(
-  points: ArrayLike<number>,
-  labels: ArrayLike<number> | null,
-  components: readonly MixtureComponent[],
-  options: MixtureOptions = {},
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(mixtureSpec(points, labels, components, options), render);
-}
-
-/**
  * A Vega-Lite chart of a mixture fit at a few iterations, side by side: one small {@link mixtureSpec}-like panel
  * per frame (titled with the frame's title), all over the same explicit x and y domains (everything drawn in any
  * frame, equal units on both axes) so that the panels are comparable, sharing one colour legend in which component
@@ -487,18 +471,4 @@ export function mixtureStripSpec(
       concat: { spacing: 16 },
     },
   } as TopLevelSpec;
-}
-
-/**
- * Render {@link mixtureStripSpec} to PNG bytes with `renderVegaLite`.
- *
- * @example
- * await writePng('out/fit.png', await mixtureStripPng(frames, { title: 'EM on three clusters' }));
- */
-export async function mixtureStripPng(
-  frames: readonly MixtureFrame[],
-  options: MixtureStripOptions = {},
-  render: RenderOptions = {},
-): Promise<Buffer> {
-  return renderVegaLite(mixtureStripSpec(frames, options), render);
 }

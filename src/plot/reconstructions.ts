@@ -2,32 +2,34 @@
  * Originals above their reconstructions, for judging an autoencoder by eye.
  */
 import { checkInteger, checkLength } from './errors.js';
-import { imageGridPng, type ImageGridOptions } from './image-grid.js';
+import type { Raster } from './figure.js';
+import { imageGrid, type ImageGridOptions } from './image-grid.js';
 
-/** Options of {@link reconstructionsPng}: the image sizes, and the grid's look as in {@link imageGridPng}. */
+/** Options of {@link reconstructionsGrid}: the image sizes, and the grid's look as in {@link imageGrid}. */
 export interface ReconstructionsOptions extends Omit<ImageGridOptions, 'columns'> {
   /** Images per row; fewer when `count` is smaller. Default 8. */
   columns?: number;
 }
 
 /**
- * A PNG of `count` images and their reconstructions in alternating rows: a row of `columns` originals, below it
+ * A raster of `count` images and their reconstructions in alternating rows: a row of `columns` originals, below it
  * their reconstructions in the same columns, then the next `columns` originals, and so on. A last, partial pair of
  * rows is filled up with background.
  *
- * Both arrays hold `count` images of `height` x `width` x `channels` values in [0, 1] (see {@link imageGridPng}),
+ * Both arrays hold `count` images of `height` x `width` x `channels` values in [0, 1] (see {@link imageGrid}),
  * reconstruction i belonging to original i.
  *
  * @example
  * const recon = vae.reconstruct(x); // [16, 28, 28, 1]
- * const png = reconstructionsPng(x.dataSync(), recon.dataSync(), { count: 16, height: 28, width: 28 });
+ * const grid = reconstructionsGrid(x.dataSync(), recon.dataSync(), { count: 16, height: 28, width: 28 });
+ * await writeFigure('out/reconstructions.png', rasterFigure(grid)); // in Node
  */
-export function reconstructionsPng(
+export function reconstructionsGrid(
   originals: ArrayLike<number>,
   reconstructions: ArrayLike<number>,
   options: ReconstructionsOptions,
-): Buffer {
-  const fn = 'reconstructionsPng';
+): Raster {
+  const fn = 'reconstructionsGrid';
   const { count, height, width, channels = 1, background = 1 } = options;
   checkInteger(count, 'count', fn);
   checkInteger(options.columns ?? 8, 'columns', fn);
@@ -49,5 +51,5 @@ export function reconstructionsPng(
       tiles[(slot + columns) * size + k] = reconstructions[i * size + k];
     }
   }
-  return imageGridPng(tiles, { ...options, count: 2 * pairs * columns, channels, columns });
+  return imageGrid(tiles, { ...options, count: 2 * pairs * columns, channels, columns });
 }

@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { PNG_SIGNATURE, renderVegaLite, svgToPng, writePng, type TopLevelSpec } from './chart.js';
+import { PlotArgumentError } from './errors.js';
+import { chartFigure, rasterFigure, type Figure, type Raster, type TopLevelSpec } from './figure.js';
+import {
+  encodePng,
+  PNG_SIGNATURE,
+  renderChart,
+  renderFigure,
+  renderVegaLite,
+  svgToPng,
+  writeFigure,
+  writePng,
+} from './render.js';
 
 // A disk that fills up half-way through a write: when `failNext` is set, the next writeFile writes the first 16
 // bytes and then throws, as ENOSPC would.
@@ -105,9 +116,99 @@ describe('renderVegaLite', () => {
     await expect(renderVegaLite(spec, options)).rejects.toThrow(message);
   });
 
-  it('rejects a spec Vega-Lite cannot compile, naming the argument', async () => {
+  it('rejects a spec Vega-Lite cannot compile, naming the function and the argument', async () => {
     const bad = { data: { values: [] }, mark: 'no-such-mark' } as unknown as TopLevelSpec;
-    await expect(renderVegaLite(bad)).rejects.toThrow(/argument 'spec'/);
+    await expect(renderVegaLite(bad)).rejects.toThrow(/^renderVegaLite: argument 'spec'/);
+    await expect(renderChart(bad)).rejects.toThrow(/^renderChart: argument 'spec'/);
+  });
+
+  it('gives the same bytes as renderChart and as renderFigure of the chart figure', async () => {
+    const png = await renderVegaLite(spec, { scale: 1 });
+    expect((await renderChart(spec, { scale: 1 })).equals(png)).toBe(true);
+    expect((await renderFigure(chartFigure(spec), { scale: 1 })).equals(png)).toBe(true);
+  });
+});
+
+// A 3 x 2 RGB raster: top row red, green, blue; bottom row black, grey 128, white.
+const RGB: Raster = {
+  width: 3,
+  height: 2,
+  channels: 3,
+  data: Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 128, 128, 128, 255, 255, 255]),
+};
+
+describe('encodePng', () => {
+  it('encodes an RGB raster as 8-bit RGB that decodes to the same pixels', () => {
+    const png = encodePng(RGB);
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20), png[24], png[25]]).toEqual([3, 2, 8, 2]);
+    const image = decode(png);
+    const rgb = Array.from({ length: 6 }, (_, p) => Array.from(image.data.subarray(4 * p, 4 * p + 3)));
+    expect(rgb.flat()).toEqual(Array.from(RGB.data));
+    expect(Array.from({ length: 6 }, (_, p) => image.data[4 * p + 3])).toEqual(Array(6).fill(255));
+  });
+
+  it('encodes a grey raster as 8-bit grey, reading only its own bytes of a larger buffer', () => {
+    const bytes = Uint8Array.from([9, 9, 0, 64, 200, 255, 9]);
+    const png = encodePng({ width: 2, height: 2, channels: 1, data: bytes.subarray(2, 6) });
+    expect(png[25]).toBe(0);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([2, 2]);
+    expect(Array.from({ length: 4 }, (_, p) => image.data[4 * p])).toEqual([0, 64, 200, 255]);
+  });
+
+  it.each([
+    ['a width of 0', { ...RGB, width: 0 }, /argument 'raster.width' must be an integer >= 1, got 0/],
+    ['a fractional height', { ...RGB, height: 1.5 }, /argument 'raster.height'/],
+    ['4 channels', { ...RGB, channels: 4 as 3 }, /argument 'raster.channels' must be 1 \(grey\) or 3/],
+    [
+      'too few bytes',
+      { ...RGB, data: RGB.data.subarray(1) },
+      /argument 'raster.data' must be a Uint8Array of width \* height \* channels = 18 bytes, got 17/,
+    ],
+    [
+      'numbers instead of bytes',
+      { ...RGB, data: Array.from(RGB.data) as unknown as Uint8Array },
+      /argument 'raster.data' must be a Uint8Array .* got object/,
+    ],
+  ])('rejects %s, naming the argument', (_, raster, message) => {
+    expect(() => encodePng(raster)).toThrow(message);
+    expect(() => encodePng(raster)).toThrow(PlotArgumentError);
+  });
+});
+
+describe('renderFigure', () => {
+  it('encodes a raster figure as it is, whatever the chart options', async () => {
+    const png = encodePng(RGB);
+    expect((await renderFigure(rasterFigure(RGB))).equals(png)).toBe(true);
+    expect((await renderFigure(rasterFigure(RGB), { scale: 3, background: 'black' })).equals(png)).toBe(true);
+  });
+
+  it('rejects a figure of another kind, naming the argument', async () => {
+    const odd = { kind: 'svg', svg: '<svg/>' } as unknown as Figure;
+    await expect(renderFigure(odd)).rejects.toThrow(
+      /renderFigure: argument 'figure' must have kind 'raster' or 'chart', got svg/,
+    );
+  });
+});
+
+describe('writeFigure', () => {
+  it('writes the rendered PNG of a raster or a chart, leaving no temporary file', async () => {
+    const path = join(dir, 'figure.png');
+    await writeFigure(path, rasterFigure(RGB));
+    expect((await readFile(path)).equals(encodePng(RGB))).toBe(true);
+    await writeFigure(path, chartFigure(spec), { scale: 1 });
+    expect((await readFile(path)).equals(await renderChart(spec, { scale: 1 }))).toBe(true);
+    expect(await readdir(dir)).toEqual(['figure.png']);
+  });
+
+  it('keeps the old file when the disk fills up mid-write', async () => {
+    const path = join(dir, 'figure.png');
+    await writeFigure(path, rasterFigure(RGB));
+    disk.failNext = true;
+    await expect(writeFigure(path, chartFigure(spec), { scale: 1 })).rejects.toThrow(/ENOSPC/);
+    expect((await readFile(path)).equals(encodePng(RGB))).toBe(true);
+    expect(await readdir(dir)).toEqual(['figure.png']);
   });
 });
 
