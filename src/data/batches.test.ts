@@ -2,17 +2,25 @@ import * as tf from '../engine/tf.js';
 import { describe, expect, it } from 'vitest';
 import { assertNoLeaks } from '../engine/memory.js';
 import { batches, binarize, epochPermutation, numBatches, type Batch, type BatchOptions } from './batches.js';
-import type { ImageDataset } from './dataset.js';
+import type { Dataset } from './dataset.js';
 
 /** 23 images of 2x2x1 whose pixels encode their index, i / 100 + pixel / 1000, with label i % 3. */
-function toy(n = 23, labelled = true): ImageDataset {
+function toy(n = 23, labelled = true): Dataset {
   const images = Float32Array.from({ length: n * 4 }, (_, k) => Math.floor(k / 4) / 100 + (k % 4) / 1000);
   const labels = labelled ? Int32Array.from({ length: n }, (_, i) => i % 3) : null;
-  return { name: 'toy', images, labels, n, height: 2, width: 2, channels: 1, numClasses: labelled ? 3 : 0 };
+  return {
+    name: 'toy',
+    kind: 'image',
+    shape: [2, 2, 1],
+    values: images,
+    labels,
+    n,
+    numClasses: labelled ? 3 : 0,
+  };
 }
 
 /** The batches' indices, x values and labels as plain arrays, with the tensors disposed. */
-function collect(ds: ImageDataset, options: BatchOptions) {
+function collect(ds: Dataset, options: BatchOptions) {
   const out: { index: number; indices: number[]; x: number[]; shape: number[]; labels: number[] | null }[] =
     [];
   for (const b of batches(ds, options)) {

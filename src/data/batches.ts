@@ -4,15 +4,15 @@
  */
 import * as tf from '../engine/tf.js';
 import { Random, resolveSeed } from '../engine/random.js';
-import { imageSize, type ImageDataset } from './dataset.js';
+import { exampleSize, type Dataset } from './dataset.js';
 
 /** One mini-batch. The consumer owns `x` and `labels` and must dispose them. */
 export interface Batch {
-  /** The images, `[m, imageSize]` float32 with values in [0, 1]. */
+  /** The examples, flattened: `[m, exampleSize]` float32. */
   x: tf.Tensor2D;
   /** Their labels, `[m]` int32, or `null` for unlabelled data. */
   labels: tf.Tensor1D | null;
-  /** The images' positions in the data set. */
+  /** The examples' positions in the data set. */
   indices: Int32Array;
   /** This batch's number within the epoch, from 0. */
   index: number;
@@ -20,12 +20,12 @@ export interface Batch {
 
 /** Options of {@link batches}. */
 export interface BatchOptions {
-  /** The number of images per batch (the last batch may be smaller unless `dropLast`). */
+  /** The number of examples per batch (the last batch may be smaller unless `dropLast`). */
   batchSize: number;
-  /** With `epoch`, decides the order of the images. */
+  /** With `epoch`, decides the order of the examples. */
   seed?: number;
   epoch?: number;
-  /** Visit the images in a random order (default) or in their stored order. */
+  /** Visit the examples in a random order (default) or in their stored order. */
   shuffle?: boolean;
   /** Leave out a last batch smaller than `batchSize`. */
   dropLast?: boolean;
@@ -70,8 +70,8 @@ export function numBatches(n: number, batchSize: number, dropLast = false): numb
 
 /**
  * The mini-batches of one epoch over `ds`, in the order {@link epochPermutation} gives for `(seed, epoch)` (or the
- * stored order without `shuffle`). Each batch's images are copied into a new `[m, imageSize]` float32 tensor; the
- * consumer disposes `x` and `labels`.
+ * stored order without `shuffle`). Each batch's examples are copied, flattened, into a new `[m, exampleSize]`
+ * float32 tensor; the consumer disposes `x` and `labels`.
  *
  * @example
  * for (const batch of batches(train, { batchSize: 100, seed: 1, epoch })) {
@@ -80,7 +80,7 @@ export function numBatches(n: number, batchSize: number, dropLast = false): numb
  * }
  */
 export function* batches(
-  ds: ImageDataset,
+  ds: Dataset,
   { batchSize, seed = 0, epoch = 0, shuffle = true, dropLast = false, startBatch = 0 }: BatchOptions,
 ): Generator<Batch> {
   checkInteger(batchSize, 'batchSize', 'batches', 1);
@@ -93,7 +93,7 @@ export function* batches(
   const order = shuffle
     ? epochPermutation(ds.n, seed, epoch)
     : Int32Array.from({ length: ds.n }, (_, i) => i);
-  const d = imageSize(ds);
+  const d = exampleSize(ds);
   for (let index = startBatch; index < count; index++) {
     const indices = order.slice(index * batchSize, Math.min((index + 1) * batchSize, ds.n));
     const m = indices.length;
@@ -101,7 +101,7 @@ export function* batches(
     const labels = ds.labels === null ? null : new Int32Array(m);
     for (let k = 0; k < m; k++) {
       const i = indices[k];
-      values.set(ds.images.subarray(i * d, (i + 1) * d), k * d);
+      values.set(ds.values.subarray(i * d, (i + 1) * d), k * d);
       if (labels !== null && ds.labels !== null) labels[k] = ds.labels[i];
     }
     yield {

@@ -29,15 +29,11 @@ describe('loadFashionMnist', () => {
         searchPath: ['/nonexistent', FASHION_MNIST_SYSTEM_DIR],
       });
       expect(name).toBe('fashion-mnist');
-      expect([train.n, train.height, train.width, train.channels, train.numClasses]).toEqual([
-        60000, 28, 28, 1, 10,
-      ]);
-      expect([test.n, test.height, test.width, test.channels, test.numClasses]).toEqual([
-        10000, 28, 28, 1, 10,
-      ]);
+      expect([train.n, ...train.shape, train.numClasses]).toEqual([60000, 28, 28, 1, 10]);
+      expect([test.n, ...test.shape, test.numClasses]).toEqual([10000, 28, 28, 1, 10]);
       // x[0, 14, 12:15] / 255 for the t10k images read with gzip + numpy (see idx.test.ts)
       const row = 14 * 28;
-      expect(test.images.subarray(row + 12, row + 15)).toBeAllClose([98 / 255, 136 / 255, 110 / 255], {
+      expect(test.values.subarray(row + 12, row + 15)).toBeAllClose([98 / 255, 136 / 255, 110 / 255], {
         rtol: 1e-6,
       });
       // np.bincount(y) for the train labels: 6000 each

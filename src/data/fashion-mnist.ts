@@ -3,7 +3,7 @@
  * replacement for MNIST. latentlab does not ship it; it reads the IDX files from the places listed below.
  */
 import { join } from 'node:path';
-import { DataNotFoundError, type DataSplit } from './dataset.js';
+import { DataNotFoundError, type TrainTestSplit } from './dataset.js';
 import { hasIdxFiles, loadIdxDirectory } from './idx-dataset.js';
 
 /** Where Debian's `dataset-fashion-mnist` package puts the files. */
@@ -44,7 +44,7 @@ export interface FashionMnistOptions {
  */
 export function loadFashionMnist({
   searchPath = fashionMnistSearchPath(),
-}: FashionMnistOptions = {}): DataSplit {
+}: FashionMnistOptions = {}): TrainTestSplit {
   const dir = searchPath.find(hasIdxFiles);
   if (dir === undefined) {
     const hint = process.env.LATENTLAB_DATA ? '' : ' ($LATENTLAB_DATA is not set)';

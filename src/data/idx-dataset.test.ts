@@ -44,13 +44,13 @@ describe('loadIdxDirectory', () => {
     expect(hasIdxFiles(dir)).toBe(true);
     const { name, train, test } = loadIdxDirectory(dir);
     expect(name).toBe(`idx:${dir}`);
-    expect([train.n, train.height, train.width, train.channels, train.numClasses]).toEqual([3, 2, 3, 1, 5]);
-    expect([test.n, test.height, test.width, test.channels, test.numClasses]).toEqual([2, 2, 3, 1, 5]);
-    expect(train.images).toBeAllClose(
+    expect([train.n, ...train.shape, train.numClasses, train.kind]).toEqual([3, 2, 3, 1, 5, 'image']);
+    expect([test.n, ...test.shape, test.numClasses]).toEqual([2, 2, 3, 1, 5]);
+    expect(train.values).toBeAllClose(
       trainPixels.map((v) => v / 255),
       { rtol: 1e-6 },
     );
-    expect(test.images).toBeAllClose(
+    expect(test.values).toBeAllClose(
       testPixels.map((v) => v / 255),
       { rtol: 1e-6 },
     );

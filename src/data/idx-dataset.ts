@@ -3,7 +3,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataNotFoundError, type DataSplit, type ImageDataset } from './dataset.js';
+import { DataNotFoundError, type TrainTestSplit, type Dataset } from './dataset.js';
 import { IdxFormatError, readIdx } from './idx.js';
 
 /** The four files of an IDX data set, by their standard stems (`train-images-idx3-ubyte`, ...). */
@@ -41,7 +41,7 @@ function requireFile(dir: string, stem: string): string {
   return path;
 }
 
-function loadPart(dir: string, images: string, labels: string, name: string): ImageDataset {
+function loadPart(dir: string, images: string, labels: string, name: string): Dataset {
   const imagesPath = requireFile(dir, images);
   const labelsPath = requireFile(dir, labels);
   const x = readIdx(imagesPath);
@@ -65,7 +65,15 @@ function loadPart(dir: string, images: string, labels: string, name: string): Im
         `${labelsPath}: label ${y.data[i]} at position ${i} is not a non-negative integer`,
       );
   const numClasses = n === 0 ? 0 : labelArray.reduce((a, b) => Math.max(a, b), 0) + 1;
-  return { name, images: pixels, labels: labelArray, n, height, width, channels: 1, numClasses };
+  return {
+    name,
+    kind: 'image',
+    shape: [height, width, 1],
+    values: pixels,
+    labels: labelArray,
+    n,
+    numClasses,
+  };
 }
 
 /**
@@ -79,17 +87,16 @@ function loadPart(dir: string, images: string, labels: string, name: string): Im
  *
  * @example
  * const { train, test } = loadIdxDirectory('/usr/share/datasets/fashion-mnist');
- * // train.n === 60000, test.n === 10000, train.height === 28
+ * // train.n === 60000, test.n === 10000, train.shape [28, 28, 1]
  */
-export function loadIdxDirectory(dir: string, name = `idx:${dir}`): DataSplit {
+export function loadIdxDirectory(dir: string, name = `idx:${dir}`): TrainTestSplit {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new DataNotFoundError(`IDX data directory not found: ${dir}`);
   const train = loadPart(dir, FILES.trainImages, FILES.trainLabels, `${name}-train`);
   const test = loadPart(dir, FILES.testImages, FILES.testLabels, `${name}-test`);
-  if (train.height !== test.height || train.width !== test.width)
-    throw new IdxFormatError(
-      `${dir}: training images are ${train.height}x${train.width} but test images are ${test.height}x${test.width}`,
-    );
+  const [size, testSize] = [train, test].map((part) => part.shape.slice(0, 2).join('x'));
+  if (size !== testSize)
+    throw new IdxFormatError(`${dir}: training images are ${size} but test images are ${testSize}`);
   const numClasses = Math.max(train.numClasses, test.numClasses);
   train.numClasses = numClasses;
   test.numClasses = numClasses;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageSize } from './dataset.js';
+import { exampleSize } from './dataset.js';
 import { loadMnist } from './mnist.js';
 
 // tot = 0; counts = []
@@ -19,9 +19,9 @@ describe('loadMnist', () => {
       [test, 1000],
     ] as const) {
       expect(ds.n).toBe(n);
-      expect([ds.height, ds.width, ds.channels, ds.numClasses]).toEqual([28, 28, 1, 10]);
-      expect(imageSize(ds)).toBe(784);
-      expect(ds.images.length).toBe(n * 784);
+      expect([...ds.shape, ds.numClasses, ds.kind]).toEqual([28, 28, 1, 10, 'image']);
+      expect(exampleSize(ds)).toBe(784);
+      expect(ds.values.length).toBe(n * 784);
       expect(ds.labels?.length).toBe(n);
     }
   });
@@ -31,7 +31,7 @@ describe('loadMnist', () => {
     let sum = 0;
     for (const ds of [train, test]) {
       for (const label of ds.labels ?? []) counts[label]++;
-      for (let i = 0; i < ds.images.length; i++) sum += ds.images[i];
+      for (let i = 0; i < ds.values.length; i++) sum += ds.values[i];
     }
     expect(counts).toEqual(classCounts);
     expect(sum).toBeAllClose(pixelSum, { rtol: 1e-6 });
@@ -39,8 +39,12 @@ describe('loadMnist', () => {
 
   it('has training and test images that are disjoint, every class in both, values in [0, 1]', () => {
     // A 52-bit FNV-style hash of the pixel bits stands for the image (collisions have odds near 1e-8 here).
-    const key = (images: Float32Array, i: number) => {
-      const bits = new Uint32Array(images.buffer, images.byteOffset + i * 784 * 4, 784);
+    const key = (images: Float32Array | Float64Array, i: number) => {
+      const bits = new Uint32Array(
+        images.buffer,
+        images.byteOffset + i * 784 * images.BYTES_PER_ELEMENT,
+        784,
+      );
       let h1 = 0x811c9dc5;
       let h2 = 0x01000193;
       for (let k = 0; k < bits.length; k++) {
@@ -49,18 +53,18 @@ describe('loadMnist', () => {
       }
       return h1 * 1048576 + (h2 & 0xfffff);
     };
-    const seen = new Set(Array.from({ length: train.n }, (_, i) => key(train.images, i)));
+    const seen = new Set(Array.from({ length: train.n }, (_, i) => key(train.values, i)));
     let shared = 0;
-    for (let i = 0; i < test.n; i++) if (seen.has(key(test.images, i))) shared++;
+    for (let i = 0; i < test.n; i++) if (seen.has(key(test.values, i))) shared++;
     // The package's 10,000 digits are all different, so no test image may appear among the training images.
     expect(shared).toBe(0);
     for (const ds of [train, test]) {
       expect(new Set(ds.labels).size).toBe(10);
       let min = Infinity;
       let max = -Infinity;
-      for (let i = 0; i < ds.images.length; i++) {
-        if (ds.images[i] < min) min = ds.images[i];
-        if (ds.images[i] > max) max = ds.images[i];
+      for (let i = 0; i < ds.values.length; i++) {
+        if (ds.values[i] < min) min = ds.values[i];
+        if (ds.values[i] > max) max = ds.values[i];
       }
       expect([min, max]).toEqual([0, 1]);
     }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Random } from '../engine/random.js';
-import { DataNotFoundError, subset, type DataSplit, type ImageDataset } from './dataset.js';
+import { DataNotFoundError, subset, type TrainTestSplit, type Dataset } from './dataset.js';
 
 /** The number of test images of {@link loadMnist}'s split; the other 9,000 are for training. */
 export const MNIST_TEST_SIZE = 1000;
@@ -19,11 +19,11 @@ export interface MnistOptions {
   seed?: number;
 }
 
-let all: ImageDataset | undefined;
-const splits = new Map<number, DataSplit>();
+let all: Dataset | undefined;
+const splits = new Map<number, TrainTestSplit>();
 
 /** Every digit of the package, grouped by class (all 0s, then all 1s, ...). */
-function readDigits(): ImageDataset {
+function readDigits(): Dataset {
   let dir: string;
   try {
     dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
@@ -52,7 +52,7 @@ function readDigits(): ImageDataset {
     labels.fill(digit, offset, offset + values.length / pixels);
     offset += values.length / pixels;
   });
-  return { name: 'mnist', images, labels, n, height: SIDE, width: SIDE, channels: 1, numClasses: 10 };
+  return { name: 'mnist', kind: 'image', shape: [SIDE, SIDE, 1], values: images, labels, n, numClasses: 10 };
 }
 
 /**
@@ -65,7 +65,7 @@ function readDigits(): ImageDataset {
  * @example
  * const { train, test } = loadMnist(); // train.n === 9000, test.n === 1000, train.labels[0] in 0..9
  */
-export function loadMnist({ seed = 0 }: MnistOptions = {}): DataSplit {
+export function loadMnist({ seed = 0 }: MnistOptions = {}): TrainTestSplit {
   let split = splits.get(seed);
   if (split === undefined) {
     all ??= readDigits();

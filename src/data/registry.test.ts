@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataNotFoundError } from './dataset.js';
 import { loadMnist } from './mnist.js';
@@ -5,7 +8,8 @@ import { DATASET_NAMES, loadDataset } from './registry.js';
 import { toy2dDataset } from './toy2d.js';
 
 const EXPECTED =
-  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel or idx:DIR';
+  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, idx:DIR ' +
+  'or a CSV/TSV/JSON file';
 
 describe('loadDataset', () => {
   it('knows mnist, fashion-mnist and the toy 2-D densities by name', () => {
@@ -26,7 +30,24 @@ describe('loadDataset', () => {
   it('loads a toy 2-D density as its default split', () => {
     const split = loadDataset('pinwheel');
     expect(split).toEqual(toy2dDataset('pinwheel'));
-    expect([split.train.n, split.test.n, split.train.width]).toEqual([20000, 10000, 2]);
+    expect([split.train.n, split.test?.n, split.train.shape, split.train.kind]).toEqual([
+      20000,
+      10000,
+      [2],
+      'vector',
+    ]);
+  });
+
+  it('loads a table file as float64 vectors without a test part', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latentlab-registry-'));
+    const path = join(dir, 'points.csv');
+    writeFileSync(path, 'x,y,z\n0.1,2,3\n4,5,6.000000001\n');
+    const split = loadDataset(path);
+    expect(split.test).toBeNull();
+    expect(split.train).toMatchObject({ name: path, kind: 'vector', shape: [3], n: 2, labels: null });
+    expect(split.train.values).toBeInstanceOf(Float64Array);
+    expect(Array.from(split.train.values)).toEqual([0.1, 2, 3, 4, 5, 6.000000001]);
+    rmSync(dir, { recursive: true });
   });
 
   it.each([

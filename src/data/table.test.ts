@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataNotFoundError } from './dataset.js';
-import { parseTable, readTable, TableFormatError } from './table.js';
+import { parseTable, TableFormatError } from './table.js';
+import { readTable } from './registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'latentlab-table-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,6 @@
  * (`[[1, 2], [3, 4]]`). Every value must be a finite number; a table is returned as one row-major
  * `Float64Array` with its row count `n`, column count `d` and, when the text has a header, the column names.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { DataNotFoundError } from './dataset.js';
 
 /** A table of `n` rows and `d` columns of finite numbers. */
 export interface Table {
@@ -193,24 +190,15 @@ export function parseTable(text: string, source: string, options: TableOptions =
 }
 
 /**
- * Read a numeric table from a file: `.csv` files are comma-separated, `.tsv` files tab-separated and `.json`
- * files JSON arrays of arrays; any other name is sniffed as {@link parseTable} does. `options` override what the
- * extension implies. Throws {@link DataNotFoundError} when the file does not exist and {@link TableFormatError}
- * when it cannot be read or is malformed.
+ * Parse the text of a table file named `path`: `.csv` files are comma-separated, `.tsv` files tab-separated and
+ * `.json` files JSON arrays of arrays; any other name is sniffed as {@link parseTable} does. `options` override what
+ * the extension implies. (Node's `readTable` reads the file and calls this.)
  *
  * @example
- * const { data, n, d, columns } = readTable('measurements.csv');
+ * parseTableFile('1\t2\n3\t4\n', 'points.tsv'); // { data: [1, 2, 3, 4], n: 2, d: 2, columns: null }
  */
-export function readTable(path: string, options: TableOptions = {}): Table {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataNotFoundError(`table file not found: ${path}`);
-    throw new TableFormatError(`${path}: cannot read the file (${code ?? (err as Error).message})`);
-  }
-  const ext = extname(path).toLowerCase();
+export function parseTableFile(text: string, path: string, options: TableOptions = {}): Table {
+  const ext = /\.[^./\\]*$/.exec(path)?.[0].toLowerCase() ?? '';
   if (ext === '.json') return parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
   const delimiter = ext === '.csv' ? ',' : ext === '.tsv' ? '\t' : 'auto';
   return parseTable(text, path, { delimiter, ...options });

@@ -234,14 +234,14 @@ describe('toy2dDataset', () => {
   it('is a split of unlabelled 1 x 2 x 1 "images", independent draws, decided by the seed', () => {
     const split = toy2dDataset('8gaussians', { trainSize: 500, testSize: 300, seed: 4 });
     expect(split.name).toBe('8gaussians');
-    expect(split.train).toMatchObject({ name: '8gaussians-train', n: 500, height: 1, width: 2, channels: 1 });
+    expect(split.train).toMatchObject({ name: '8gaussians-train', n: 500, kind: 'vector', shape: [2] });
     expect(split.test).toMatchObject({ name: '8gaussians-test', n: 300, labels: null, numClasses: 0 });
-    expect(split.train.images).toHaveLength(1000);
-    expect(split.test.images).toHaveLength(600);
-    expect(split.train.images.subarray(0, 600)).not.toEqual(split.test.images);
+    expect(split.train.values).toHaveLength(1000);
+    expect(split.test.values).toHaveLength(600);
+    expect(split.train.values.subarray(0, 600)).not.toEqual(split.test.values);
     expect(toy2dDataset('8gaussians', { trainSize: 500, testSize: 300, seed: 4 })).toEqual(split);
     // Values are raw coordinates, not in [0, 1].
-    expect(split.train.images.some((v) => v < 0)).toBe(true);
+    expect(split.train.values.some((v) => v < 0)).toBe(true);
   });
 
   it('defaults to 20,000 training and 10,000 test points, and batches as [m, 2]', () => {

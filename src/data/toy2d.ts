@@ -8,7 +8,7 @@
  * of Wasserstein GANs", NeurIPS 2017, https://arxiv.org/abs/1704.00028 (25 Gaussians).
  */
 import { Random, resolveSeed } from '../engine/random.js';
-import { DataNotFoundError, type DataSplit, type ImageDataset } from './dataset.js';
+import { DataNotFoundError, vectorDataset, type TrainTestSplit, type Dataset } from './dataset.js';
 
 /** The names of the toy 2-D data sets, as `loadDataset` accepts them. */
 export const TOY2D_NAMES = [
@@ -322,17 +322,16 @@ export interface Toy2dDatasetOptions {
 }
 
 /**
- * Toy data set `name` as a train/test split of independent draws (see {@link sampleToy2d}), each point stored as
- * an "image" of height 1, width 2, one channel and no labels, so that mini-batches (`[m, 2]`) and the trainers
- * work unchanged. Unlike image data the values are NOT in [0, 1]: they are the raw coordinates (about [-4, 4]).
+ * Toy data set `name` as a train/test split of independent draws (see {@link sampleToy2d}): vectors of shape [2]
+ * without labels, the raw coordinates (about [-4, 4]).
  *
  * @example
- * const { train, test } = toy2dDataset('moons'); // train.n === 20000, train.images has 40000 values
+ * const { train, test } = toy2dDataset('moons'); // train.n === 20000, train.shape [2], train.values: 40000 numbers
  */
 export function toy2dDataset(
   name: string,
   { trainSize = 20000, testSize = 10000, seed = 0 }: Toy2dDatasetOptions = {},
-): DataSplit {
+): TrainTestSplit {
   checkName(name);
   for (const [value, arg] of [
     [trainSize, 'trainSize'],
@@ -341,16 +340,8 @@ export function toy2dDataset(
     if (!Number.isInteger(value) || value < 0)
       throw new RangeError(`toy2dDataset: option '${arg}' must be an integer >= 0, got ${value}`);
   const streams = new Random(resolveSeed(seed));
-  const part = (n: number, suffix: string): ImageDataset => ({
-    name: `${name}-${suffix}`,
-    images: sampleToy2d(name, n, streams.nextUint32()),
-    labels: null,
-    n,
-    height: 1,
-    width: 2,
-    channels: 1,
-    numClasses: 0,
-  });
+  const part = (n: number, suffix: string): Dataset =>
+    vectorDataset(`${name}-${suffix}`, sampleToy2d(name, n, streams.nextUint32()), 2);
   const train = part(trainSize, 'train');
   return { name, train, test: part(testSize, 'test') };
 }
