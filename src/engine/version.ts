@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
+/**
+ * latentlab's own version, written into every checkpoint. A constant rather than a read of package.json, so that the
+ * library runs in a browser; `version.test.ts` checks that it is package.json's.
+ */
+export const LATENTLAB_VERSION = '0.1.0';
 
-let cached: string | undefined;
-
-/** latentlab's own version, read from its package.json (two folders up from both `src/engine` and `dist/engine`). */
+/** latentlab's version, as package.json gives it. */
 export function latentlabVersion(): string {
-  if (cached === undefined) {
-    const url = new URL('../../package.json', import.meta.url);
-    cached = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  }
-  return cached;
+  return LATENTLAB_VERSION;
 }

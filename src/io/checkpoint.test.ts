@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../engine/tf.js';
 import { assertNoLeaks } from '../engine/memory.js';
 import { latentlabVersion } from '../engine/version.js';
-import { assignWeights, CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { assignWeights, CHECKPOINT_FORMAT } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-dir.js';
 import { CheckpointError, encodeSafetensors, type NamedArray } from './safetensors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-checkpoint-'));

@@ -1,18 +1,17 @@
 /**
- * Checkpoints: a directory holding
+ * Checkpoints, as files in memory: a checkpoint is
  *
- * - `weights.safetensors`: the model's variables by name;
- * - `optimizer.safetensors` (optional): the optimizer's state, for resuming training;
+ * - `weights.safetensors`: the model's variables (or float64 arrays) by name;
+ * - `optimizer.safetensors` (optional): the optimizers' state, for resuming training;
  * - `config.json`: `{ format, latentlabVersion, kind, ...hyperparameters }`, enough to rebuild the model.
  *
- * Each file is written atomically, config last, and every safetensors file carries the same `__metadata__` (say
- * `{ epoch: '3', step: '1400' }`), so a reader can tell that the files belong to the same save.
+ * This module encodes and decodes those files and assigns loaded weights to a model; it touches no file system, so
+ * it runs in a browser as in Node. Every safetensors file carries the same `__metadata__` (say `{ epoch: '3', step:
+ * '1400' }`), so a reader can tell that the files belong to the same save. Node's `saveCheckpoint` and
+ * `loadCheckpoint` (in `checkpoint-dir.ts`) write and read them as a directory.
  */
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '../engine/tf.js';
 import { latentlabVersion } from '../engine/version.js';
-import { JsonFileError, readJsonFile, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import {
   CheckpointError,
   decodeSafetensors,
@@ -39,15 +38,18 @@ export interface CheckpointConfig {
   [key: string]: unknown;
 }
 
-/** What {@link saveCheckpoint} stores. */
+/** Tensors to save by name: live tensors, or arrays (float64 ones keep their precision). */
+export type SavedArrays = Map<string, tf.Tensor | NamedArray>;
+
+/** What {@link encodeCheckpoint} stores. */
 export interface CheckpointContents {
   config: CheckpointConfig;
-  weights: Map<string, tf.Tensor>;
-  optimizer?: Map<string, tf.Tensor>;
+  weights: SavedArrays;
+  optimizer?: SavedArrays;
   metadata?: Record<string, string>;
 }
 
-/** What {@link loadCheckpoint} returns: the config as written (with `format` and `latentlabVersion`) and the arrays. */
+/** What {@link decodeCheckpoint} returns: the config as written (with `format` and `latentlabVersion`) and the arrays. */
 export interface LoadedCheckpoint {
   config: CheckpointConfig & { format: string; latentlabVersion: string };
   weights: Map<string, NamedArray>;
@@ -55,22 +57,22 @@ export interface LoadedCheckpoint {
   metadata: Record<string, string>;
 }
 
-const toArrays = (tensors: Map<string, tf.Tensor>) =>
-  new Map([...tensors].map(([name, t]) => [name, tensorToNamedArray(t)]));
+/** A checkpoint's files by name (see {@link CHECKPOINT_FILES}), as bytes. */
+export type CheckpointFiles = Map<string, Uint8Array>;
+
+const toArrays = (arrays: SavedArrays) =>
+  new Map([...arrays].map(([name, a]) => [name, a instanceof tf.Tensor ? tensorToNamedArray(a) : a]));
 
 /**
- * Save a checkpoint into `dir` (created if needed): the safetensors files first, each atomically, then
- * `config.json` with `format` and `latentlabVersion` added. A save without `optimizer` removes any
- * `optimizer.safetensors` an earlier save left there, so stale optimizer state is never paired with new weights.
+ * The files of a checkpoint: the safetensors files, then `config.json` with `format` and `latentlabVersion` added
+ * (in that order, so a writer that writes them in turn writes the config last). Everything is encoded before
+ * anything is returned, so a bad tensor name or dtype throws before a file is touched.
  *
  * @example
- * await saveCheckpoint('runs/vae', {
- *   config: { kind: 'vae', latentDim: 2 },
- *   weights: model.namedVariables(),
- *   metadata: { epoch: '3', step: '1400' },
- * });
+ * const files = encodeCheckpoint({ config: { kind: 'vae', latent: 2 }, weights: vae.parameters() });
+ * files.get('config.json'); // UTF-8 JSON bytes
  */
-export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
+export function encodeCheckpoint(contents: CheckpointContents): CheckpointFiles {
   const { config, weights, optimizer, metadata = {} } = contents;
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     throw new TypeError('saveCheckpoint: config must be a JSON object');
@@ -80,57 +82,38 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     );
   const { format: _format, latentlabVersion: _version, ...rest } = config;
   const written = { format: CHECKPOINT_FORMAT, latentlabVersion: latentlabVersion(), ...rest };
-  // Encode everything before touching the directory, so a bad tensor name or dtype changes nothing on disk.
-  const weightBytes = encodeSafetensors(toArrays(weights), metadata);
-  const optimizerBytes = optimizer === undefined ? null : encodeSafetensors(toArrays(optimizer), metadata);
-
-  await mkdir(dir, { recursive: true });
-  if (optimizerBytes === null) await rm(join(dir, CHECKPOINT_FILES.optimizer), { force: true });
-  await writeFileAtomic(join(dir, CHECKPOINT_FILES.weights), weightBytes);
-  if (optimizerBytes !== null) await writeFileAtomic(join(dir, CHECKPOINT_FILES.optimizer), optimizerBytes);
-  await writeJsonAtomic(join(dir, CHECKPOINT_FILES.config), written);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function readSafetensors(path: string) {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new CheckpointError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  return decodeSafetensors(bytes, path);
+  const files: CheckpointFiles = new Map();
+  files.set(CHECKPOINT_FILES.weights, encodeSafetensors(toArrays(weights), metadata));
+  if (optimizer !== undefined)
+    files.set(CHECKPOINT_FILES.optimizer, encodeSafetensors(toArrays(optimizer), metadata));
+  files.set(CHECKPOINT_FILES.config, new TextEncoder().encode(`${JSON.stringify(written, null, 2)}\n`));
+  return files;
 }
 
 const sameMetadata = (a: Record<string, string>, b: Record<string, string>) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 
 /**
- * Read the checkpoint in `dir`, checking each file (see {@link decodeSafetensors}) and that the optimizer state, if
- * any, carries the same metadata as the weights. Problems throw a one-line {@link CheckpointError} such as
- * `no checkpoint in runs/vae: config.json is missing`.
+ * Decode a checkpoint's files, checking each (see `decodeSafetensors`) and that the optimizer state, if any, carries
+ * the same metadata as the weights. `where` names the checkpoint in errors (its directory): problems throw a one-line
+ * {@link CheckpointError} such as `no checkpoint in runs/vae: config.json is missing`.
  *
  * @example
- * const { config, weights } = await loadCheckpoint('runs/vae');
- * assignWeights(model.namedVariables(), weights, 'runs/vae/weights.safetensors');
+ * const { config, weights } = decodeCheckpoint(files, 'runs/vae/checkpoint');
  */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const info = await stat(dir).catch(() => null);
-  if (info === null) throw new CheckpointError(`no checkpoint in ${dir}: the directory does not exist`);
-  if (!info.isDirectory())
-    throw new CheckpointError(`no checkpoint in ${dir}: it is a file, not a directory`);
-  const configPath = join(dir, CHECKPOINT_FILES.config);
-  if (!(await exists(configPath)))
-    throw new CheckpointError(`no checkpoint in ${dir}: ${CHECKPOINT_FILES.config} is missing`);
-  const config = await readJsonFile(configPath, 'checkpoint config').catch((err: unknown) => {
-    throw err instanceof JsonFileError ? new CheckpointError(err.message) : err;
-  });
+export function decodeCheckpoint(files: CheckpointFiles, where: string): LoadedCheckpoint {
+  const configPath = `${where}/${CHECKPOINT_FILES.config}`;
+  const configBytes = files.get(CHECKPOINT_FILES.config);
+  if (configBytes === undefined)
+    throw new CheckpointError(`no checkpoint in ${where}: ${CHECKPOINT_FILES.config} is missing`);
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(configBytes));
+  } catch (e) {
+    throw new CheckpointError(
+      `checkpoint config ${configPath} is not valid JSON: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     throw new CheckpointError(`${configPath}: expected a JSON object`);
   const { format, kind } = config as Record<string, unknown>;
@@ -140,17 +123,20 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     );
   if (typeof kind !== 'string') throw new CheckpointError(`${configPath}: "kind" must be a string`);
 
-  const weightsPath = join(dir, CHECKPOINT_FILES.weights);
-  if (!(await exists(weightsPath)))
-    throw new CheckpointError(`incomplete checkpoint in ${dir}: ${CHECKPOINT_FILES.weights} is missing`);
-  const { tensors: weights, metadata } = await readSafetensors(weightsPath);
-  const optimizerPath = join(dir, CHECKPOINT_FILES.optimizer);
+  const weightBytes = files.get(CHECKPOINT_FILES.weights);
+  if (weightBytes === undefined)
+    throw new CheckpointError(`incomplete checkpoint in ${where}: ${CHECKPOINT_FILES.weights} is missing`);
+  const { tensors: weights, metadata } = decodeSafetensors(
+    weightBytes,
+    `${where}/${CHECKPOINT_FILES.weights}`,
+  );
+  const optimizerBytes = files.get(CHECKPOINT_FILES.optimizer);
   let optimizer: Map<string, NamedArray> | null = null;
-  if (await exists(optimizerPath)) {
-    const opt = await readSafetensors(optimizerPath);
+  if (optimizerBytes !== undefined) {
+    const opt = decodeSafetensors(optimizerBytes, `${where}/${CHECKPOINT_FILES.optimizer}`);
     if (!sameMetadata(metadata, opt.metadata))
       throw new CheckpointError(
-        `${dir}: ${CHECKPOINT_FILES.optimizer} does not belong with ${CHECKPOINT_FILES.weights}: metadata ${JSON.stringify(opt.metadata)} differs from ${JSON.stringify(metadata)}`,
+        `${where}: ${CHECKPOINT_FILES.optimizer} does not belong with ${CHECKPOINT_FILES.weights}: metadata ${JSON.stringify(opt.metadata)} differs from ${JSON.stringify(metadata)}`,
       );
     optimizer = opt.tensors;
   }
@@ -176,7 +162,8 @@ function listSome(names: string[], max = 5): string {
  * `weights.safetensors: encoder.hidden0.kernel has shape [784,400] but the model expects [784,200]`.
  *
  * @example
- * assignWeights(new Map([['w', tf.variable(tf.zeros([2]))]]), loaded.weights, 'runs/vae/weights.safetensors');
+ * const { weights } = await loadCheckpoint('runs/vae/checkpoint');
+ * assignWeights(vae.parameters(), weights, 'runs/vae/checkpoint/weights.safetensors');
  */
 export function assignWeights(
   variables: Map<string, tf.Variable>,

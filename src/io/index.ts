@@ -1,13 +1,7 @@
-/** Files: crash-safe writes, JSON helpers, the safetensors format and latentlab checkpoints. */
-export {
-  appendJsonLine,
-  JsonFileError,
-  readJsonFile,
-  readJsonFileSync,
-  writeFileAtomic,
-  writeFileAtomicSync,
-  writeJsonAtomic,
-} from './atomic.js';
+/**
+ * Checkpoints as data: the safetensors format and latentlab's checkpoint files, encoded and decoded in memory (a
+ * browser can save them as downloads). Writing them to disk, atomically, is Node's: see `node.ts`.
+ */
 export {
   asFloat32Arrays,
   CheckpointError,
@@ -22,7 +16,13 @@ export {
   assignWeights,
   CHECKPOINT_FILES,
   CHECKPOINT_FORMAT,
-  loadCheckpoint,
-  saveCheckpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
 } from './checkpoint.js';
-export type { CheckpointConfig, CheckpointContents, LoadedCheckpoint } from './checkpoint.js';
+export type {
+  CheckpointConfig,
+  CheckpointContents,
+  CheckpointFiles,
+  LoadedCheckpoint,
+  SavedArrays,
+} from './checkpoint.js';

@@ -1,7 +1,8 @@
 import * as tf from '../engine/tf.js';
 import { describe, expect, it } from 'vitest';
 import { assertNoLeaks } from '../engine/memory.js';
-import { Adam, OptimizerError, type AdamOptions, type SavedTensor } from './adam.js';
+import { Adam, OptimizerError, type AdamOptions } from './adam.js';
+import type { SavedTensor } from './optimizer.js';
 
 const X = [
   [1.0, 2.0, -1.0],

@@ -12,6 +12,7 @@
  */
 import * as tf from '../engine/tf.js';
 import { fusedAdamUpdate, hasFusedAdam } from '../engine/adam-kernel.js';
+import type { Optimizer, SavedTensor } from './optimizer.js';
 
 /** Options of {@link Adam}; the defaults are PyTorch's. */
 export interface AdamOptions {
@@ -32,9 +33,6 @@ export class OptimizerError extends Error {
     this.name = 'OptimizerError';
   }
 }
-
-/** A saved tensor: a live tensor, or its shape and values as a checkpoint reader returns them. */
-export type SavedTensor = tf.Tensor | { shape: number[]; data: Float32Array };
 
 interface Slots {
   m: tf.Variable;
@@ -67,7 +65,7 @@ function sizeOf(t: SavedTensor): number {
  * const adam = new Adam(1e-3);
  * const { loss } = adam.minimize(model.parameters(), () => ({ loss: tf.mean(tf.square(tf.sub(model.apply(x), y))) }));
  */
-export class Adam {
+export class Adam implements Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -1,2 +1,3 @@
 /** Optimizers over named parameters (a module's `parameters()`). */
-export { Adam, OptimizerError, type AdamOptions, type Readout, type SavedTensor } from './adam.js';
+export { Adam, OptimizerError, type AdamOptions, type Readout } from './adam.js';
+export type { Optimizer, SavedTensor } from './optimizer.js';
