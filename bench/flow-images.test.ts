@@ -1,11 +1,12 @@
 // The flow-images benchmark without its training: the sizes from the environment, the flow it builds, the
 // diagonal-Gaussian baseline against SciPy, the target, its registration.
 import { describe, expect, it } from 'vitest';
-import type { ImageDataset } from '../src/data/dataset.js';
-import * as tf from '../src/engine/tf.js';
+import type { Dataset } from '../src/data/dataset.js';
 import { assertNoLeaks } from '../src/engine/memory.js';
-import { evaluateFlow } from '../src/models/flow-evaluate.js';
-import { bitsPerDim } from '../src/models/flows.js';
+import { evaluateFlow } from '../src/families/flow/evaluate.js';
+import { flowFamily } from '../src/families/flow/index.js';
+import { bitsPerDim } from '../src/families/flow/model.js';
+import { trainSteps } from '../src/train/trainer.js';
 import { UsageError } from './harness.js';
 import { BENCHMARKS } from './registry.js';
 import {
@@ -19,17 +20,15 @@ import {
   seededUniform,
 } from './flow-images.js';
 
-/** `rows` of 8-bit values as an `ImageDataset` of 1 x width x 1 images holding k / 255. */
-function images(rows: number[][]): ImageDataset {
-  const width = rows[0].length;
+/** `rows` of 8-bit values as a `Dataset` of 1 x width x 1 images holding k / 255. */
+function images(rows: number[][]): Dataset {
   return {
     name: 'test',
-    images: Float32Array.from(rows.flat(), (k) => k / 255),
+    kind: 'image',
+    shape: [1, rows[0].length, 1],
+    values: Float32Array.from(rows.flat(), (k) => k / 255),
     labels: null,
     n: rows.length,
-    height: 1,
-    width,
-    channels: 1,
     numClasses: 0,
   };
 }
@@ -107,7 +106,7 @@ describe('the diagonal-Gaussian baseline', () => {
     // The noise only moves each value within its bin [k / 256, (k + 1) / 256), so the means stay in theirs.
     for (let j = 0; j < 3; j++) {
       let low = 0;
-      for (let i = 0; i < 4; i++) low += (255 * TRAIN.images[i * 3 + j]) / 4 / 256;
+      for (let i = 0; i < 4; i++) low += (255 * TRAIN.values[i * 3 + j]) / 4 / 256;
       expect(a.mean[j]).toBeGreaterThan(low - 1e-9);
       expect(a.mean[j]).toBeLessThan(low + 1 / 256);
     }
@@ -169,16 +168,27 @@ it('is registered, and its description names the variables', () => {
 
 it('trains and evaluates the flow without leaking tensors', async () => {
   const data = images([Array.from({ length: 784 }, (_, j) => (j * 37) % 256)]);
-  const four = { ...data, images: new Float32Array(4 * 784).map((_, i) => data.images[i % 784]), n: 4 };
-  await assertNoLeaks(() => {
+  const four: Dataset = {
+    ...data,
+    shape: [28, 28, 1],
+    values: new Float32Array(4 * 784).map((_, i) => data.values[i % 784]),
+    n: 4,
+  };
+  await assertNoLeaks(async () => {
     const flow = createFlowImages();
     try {
-      const x = tf.tensor2d(four.images, [4, 784]);
-      const parts = [1, 2].map((seed) => flow.trainStep({ x }, { seed }));
-      x.dispose();
-      expect(parts.every((p) => Number.isFinite(p.loss) && Number.isFinite(p.bits_per_dim))).toBe(true);
-      const square = { ...four, height: 28, width: 28 };
-      expect(evaluateFlow(flow, square, { batchSize: 2 }).bitsPerDim).toBeGreaterThan(0);
+      // Two epochs of one batch, stepped as the benchmark steps: trainSteps with flowFamily.trainStep.
+      const { history, steps } = await trainSteps(
+        four,
+        (batch, ctx) => flowFamily.trainStep(flow, batch, ctx),
+        { epochs: 2, batchSize: 4, seed: 0 },
+      );
+      expect(steps).toBe(2);
+      for (const r of history) {
+        expect(Number.isFinite(r.loss)).toBe(true);
+        expect(r.bits_per_dim).toBeAllClose(bitsPerDim(r.loss, 784), { rtol: 1e-5 });
+      }
+      expect(evaluateFlow(flow, four, { batchSize: 2 }).bitsPerDim).toBeGreaterThan(0);
     } finally {
       flow.dispose();
     }

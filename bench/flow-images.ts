@@ -1,9 +1,9 @@
 /**
  * Benchmark `flow-images`: a small Glow trained on Fashion-MNIST by maximum likelihood, end to end as a user would
- * train it (`loadDataset`, `FlowModel`, `fit`, `evaluateFlow`), then the test negative log-likelihood in bits per
- * dimension BESIDE a diagonal-Gaussian baseline fitted to the same dequantized training images. There is no PyTorch
- * peer: the table's `latentlab` column is latentlab's seconds per epoch, its `peer` and `ratio` columns are `-`, and
- * the extra columns hold the two bits/dim figures.
+ * train it (`loadDataset`, `glow`, `trainSteps` with `flowFamily.trainStep`, `evaluateFlow`), then the test negative
+ * log-likelihood in bits per dimension BESIDE a diagonal-Gaussian baseline fitted to the same dequantized training
+ * images. There is no PyTorch peer: the table's `latentlab` column is latentlab's seconds per epoch, its `peer` and
+ * `ratio` columns are `-`, and the extra columns hold the two bits/dim figures.
  *
  * The flow ({@link FLOW_IMAGES_OPTIONS}): Glow, 2 levels of 4 steps (ActNorm, invertible 1x1 convolution, affine
  * coupling with 32-channel conv networks), after the logit of the dequantized images; Adam 1e-3, batches of
@@ -31,19 +31,23 @@
 import * as tf from '../src/engine/tf.js';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
 import { Random } from '../src/engine/random.js';
-import { loadDataset } from '../src/data/registry.js';
-import { imageSize, subset, type ImageDataset } from '../src/data/dataset.js';
-import { bitsPerDim, FlowModel, resolveFlowConfig, type FlowConfig } from '../src/models/flows.js';
-import { evaluateFlow } from '../src/models/flow-evaluate.js';
-import { fit } from '../src/train/trainer.js';
+import { exampleSize, head, type Dataset } from '../src/data/dataset.js';
+import type { FlowConfig } from '../src/families/flow/config.js';
+import { evaluateFlow } from '../src/families/flow/evaluate.js';
+import { flowFamily } from '../src/families/flow/index.js';
+import { bitsPerDim, glow, type FlowModel } from '../src/families/flow/model.js';
+import { trainSteps } from '../src/train/trainer.js';
 import { UsageError, type Benchmark, type Target } from './harness.js';
-import { benchEpochs, secondsPerEpoch } from './vae-epoch.js';
+import { benchEpochs, fashionMnistSplit, secondsPerEpoch } from './vae-epoch.js';
 
 export const ARCH = 'glow';
 export const DEFAULT_TRAIN = 10_000;
 /** Fashion-MNIST's training images: the most `LATENTLAB_BENCH_FLOW_TRAIN` may ask for. */
 export const MAX_TRAIN = 60_000;
 export const BATCH = 64;
+/** The seed of the test images' dequantization and the evaluation's batch: `evaluateFlow`'s defaults, written out. */
+export const EVAL_SEED = 1;
+export const EVAL_BATCH = 1000;
 /** The seed of the baseline's training noise u, and of its test noise. */
 export const BASELINE_TRAIN_SEED = 11;
 export const BASELINE_TEST_SEED = 12;
@@ -59,12 +63,10 @@ export const FLOW_IMAGES_OPTIONS = {
   seed: 0,
 } satisfies Partial<FlowConfig> & { inputShape: number[] };
 
-/** The benchmark's flow: `resolveFlowConfig('glow', FLOW_IMAGES_OPTIONS)`. */
+/** The benchmark's flow: `glow(FLOW_IMAGES_OPTIONS)`. */
 export function createFlowImages(): FlowModel {
   const o = FLOW_IMAGES_OPTIONS;
-  return new FlowModel(
-    resolveFlowConfig(ARCH, { ...o, inputShape: [...o.inputShape], hidden: [...o.hidden] }),
-  );
+  return glow({ ...o, inputShape: [...o.inputShape], hidden: [...o.hidden] });
 }
 
 /** The training images: `LATENTLAB_BENCH_FLOW_TRAIN` (an integer in 1..60,000), else {@link DEFAULT_TRAIN}. */
@@ -98,14 +100,14 @@ export function seededUniform(seed: number): () => number {
  * @example
  * const g = fitDiagonalGaussian(train, seededUniform(11));
  */
-export function fitDiagonalGaussian(data: ImageDataset, uniform: () => number): DiagonalGaussian {
-  const d = imageSize(data);
+export function fitDiagonalGaussian(data: Dataset, uniform: () => number): DiagonalGaussian {
+  const d = exampleSize(data);
   if (data.n < 2) throw new RangeError(`fitDiagonalGaussian: 'data' needs at least 2 images, got ${data.n}`);
   const mean = new Float64Array(d);
   const m2 = new Float64Array(d);
   for (let i = 0; i < data.n; i++)
     for (let j = 0; j < d; j++) {
-      const v = (255 * data.images[i * d + j] + uniform()) / 256;
+      const v = (255 * data.values[i * d + j] + uniform()) / 256;
       const delta = v - mean[j];
       mean[j] += delta / (i + 1);
       m2[j] += delta * (v - mean[j]);
@@ -126,12 +128,8 @@ export function fitDiagonalGaussian(data: ImageDataset, uniform: () => number): 
  * @example
  * const loglik = diagonalGaussianLogLik(g, test, seededUniform(12)); // bitsPerDim(-loglik, 784)
  */
-export function diagonalGaussianLogLik(
-  g: DiagonalGaussian,
-  data: ImageDataset,
-  uniform: () => number,
-): number {
-  const d = imageSize(data);
+export function diagonalGaussianLogLik(g: DiagonalGaussian, data: Dataset, uniform: () => number): number {
+  const d = exampleSize(data);
   if (g.mean.length !== d)
     throw new RangeError(`diagonalGaussianLogLik: 'g' has ${g.mean.length} pixels, the images ${d}`);
   let constant = 0;
@@ -139,7 +137,7 @@ export function diagonalGaussianLogLik(
   let sum = 0;
   for (let i = 0; i < data.n; i++)
     for (let j = 0; j < d; j++) {
-      const r = (255 * data.images[i * d + j] + uniform()) / 256 - g.mean[j];
+      const r = (255 * data.values[i * d + j] + uniform()) / 256 - g.mean[j];
       sum -= (0.5 * r * r) / g.variance[j];
     }
   return constant + sum / data.n;
@@ -166,14 +164,10 @@ export const flowImages: Benchmark = {
     const trainN = benchFlowTrain();
     await initEngine();
     const loadStart = performance.now();
-    const split = loadDataset('fashion-mnist');
-    const train = subset(
-      split.train,
-      Array.from({ length: trainN }, (_, i) => i),
-      `${split.train.name}[:${trainN}]`,
-    );
+    const split = fashionMnistSplit();
+    const train = head(split.train, trainN);
     const loadSeconds = (performance.now() - loadStart) / 1000;
-    const d = imageSize(train);
+    const d = exampleSize(train);
 
     const baselineStart = performance.now();
     const gaussian = fitDiagonalGaussian(train, seededUniform(BASELINE_TRAIN_SEED));
@@ -193,10 +187,9 @@ export const flowImages: Benchmark = {
           `epochs of ${train.n} images`,
       );
       const started = performance.now();
-      const { history, steps } = await fit(
-        flow,
+      const { history, steps } = await trainSteps(
         train,
-        (batch, ctx) => flow.trainStep(batch, { seed: ctx.seed }),
+        (batch, ctx) => flowFamily.trainStep(flow, batch, ctx),
         {
           epochs,
           batchSize: BATCH,
@@ -214,7 +207,7 @@ export const flowImages: Benchmark = {
       );
       const trainSeconds = (performance.now() - started) / 1000;
       const evalStart = performance.now();
-      const evaluation = evaluateFlow(flow, split.test);
+      const evaluation = evaluateFlow(flow, split.test, { seed: EVAL_SEED, batchSize: EVAL_BATCH });
       const evalSeconds = (performance.now() - evalStart) / 1000;
       const flowBits = evaluation.bitsPerDim;
       if (flowBits === undefined) throw new Error('flow-images: evaluateFlow gave no bits/dim');

@@ -6,11 +6,11 @@
  * 2-64-64-4 ReLU MLP giving a shift and a log-scale bounded by tanh, a standard normal base, Adam 1e-3, and
  * {@link DEFAULT_STEPS} steps on FRESH batches of {@link BATCH} two-moons points each (latentlab draws step i's batch
  * with `sampleToy2d('moons', 256, i)`, the peer from its own NumPy stream). A step's time is that of the step alone
- * (the batch is made before the clock starts, as the peer does; latentlab's `trainStep` reads the loss back, so the
- * step has finished), and the reported figure is the median over the steps after the first {@link SKIPPED_STEPS},
- * as the peer's `statistics.median(ts[50:])`. Then the held-out log-likelihood: the mean log p(x) over
- * {@link TEST_SIZE} fresh points drawn with a seed no training batch uses. Targets: latentlab's step at most
- * {@link MAX_RATIO} times the peer's, and its held-out log-likelihood at least the peer's minus
+ * (the batch is made before the clock starts, as the peer does; latentlab's step, `flowFamily.trainStep`, reads the
+ * loss back, so the step has finished), and the reported figure is the median over the steps after the first
+ * {@link SKIPPED_STEPS}, as the peer's `statistics.median(ts[50:])`. Then the held-out log-likelihood: the mean
+ * log p(x) over {@link TEST_SIZE} fresh points drawn with a seed no training batch uses. Targets: latentlab's step
+ * at most {@link MAX_RATIO} times the peer's, and its held-out log-likelihood at least the peer's minus
  * {@link MAX_LOGLIK_DEFICIT} nat.
  *
  * The peer is timed twice, before and after latentlab, and the faster of its two runs is the one compared (as
@@ -28,7 +28,11 @@
 import * as tf from '../src/engine/tf.js';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
 import { sampleToy2d } from '../src/data/toy2d.js';
-import { FlowModel, resolveFlowConfig, type FlowConfig } from '../src/models/flows.js';
+import type { Batch } from '../src/data/batches.js';
+import type { StepContext } from '../src/families/family.js';
+import type { FlowConfig } from '../src/families/flow/config.js';
+import { flowFamily } from '../src/families/flow/index.js';
+import { realNVP, type FlowModel } from '../src/families/flow/model.js';
 import { ratio, UsageError, type Benchmark, type Target } from './harness.js';
 import { peerNumber, type PeerOutput } from './peer.js';
 import { median, StepLeakError } from './timing.js';
@@ -60,11 +64,9 @@ export const FLOW2D_OPTIONS = {
 /** The number of parameters of the peer's RealNVP: 8 couplings of Linear(2, 64), Linear(64, 64), Linear(64, 4). */
 export const PEER_PARAMETERS = 8 * (2 * 64 + 64 + (64 * 64 + 64) + (64 * 4 + 4));
 
-/** The benchmark's flow, as `resolveFlowConfig('realnvp', FLOW2D_OPTIONS)` builds it. */
+/** The benchmark's flow, as `realNVP(FLOW2D_OPTIONS)` builds it. */
 export function createFlow2d(): FlowModel {
-  return new FlowModel(
-    resolveFlowConfig('realnvp', { ...FLOW2D_OPTIONS, hidden: [...FLOW2D_OPTIONS.hidden] }),
-  );
+  return realNVP({ ...FLOW2D_OPTIONS, hidden: [...FLOW2D_OPTIONS.hidden] });
 }
 
 /** `n` two-moons points drawn with `seed`, as a `[n, 2]` tensor. */
@@ -96,20 +98,40 @@ export interface Flow2dTraining {
 }
 
 /**
+ * Where step `i` of {@link trainFlow2d} stands, for `flowFamily.trainStep`: the fresh batches count as one epoch of
+ * `steps` batches, and the step's seed is `i` (a vector flow draws nothing in its step, so the seed is unused).
+ */
+function flow2dContext(i: number, steps: number, batch = BATCH): StepContext {
+  return {
+    epoch: 0,
+    batch: i,
+    step: i,
+    progress: i / steps,
+    seed: i,
+    batchesPerEpoch: steps,
+    datasetSize: steps * batch,
+  };
+}
+
+/**
  * Train `flow` for `steps` steps, step i on a fresh batch of {@link BATCH} moons drawn with seed i, timing each
- * `trainStep` alone. The number of live tensors after the first step (when Adam creates its moments) must stay the
- * same after every later step, or a `StepLeakError` is thrown; a non-finite loss is an error too.
+ * `flowFamily.trainStep` alone (the batch and its context are made before the clock starts). The number of live
+ * tensors after the first step (when Adam creates its moments) must stay the same after every later step, or a
+ * `StepLeakError` is thrown; a non-finite loss is an error too.
  */
 export function trainFlow2d(flow: FlowModel, steps: number, batch = BATCH): Flow2dTraining {
   const times: number[] = [];
   const losses: number[] = [];
   let baseline = 0;
+  const indices = Int32Array.from({ length: batch }, (_, j) => j);
   for (let i = 0; i < steps; i++) {
     const x = moons(batch, i);
+    const fresh: Batch = { x, labels: null, indices, index: i };
+    const context = flow2dContext(i, steps, batch);
     let loss: number;
     try {
       const start = performance.now();
-      loss = flow.trainStep({ x }, { seed: i }).loss;
+      loss = flowFamily.trainStep(flow, fresh, context).loss;
       times.push(performance.now() - start);
     } finally {
       x.dispose();

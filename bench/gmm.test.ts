@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTable } from '../src/data/table.js';
+import { readTable } from '../src/data/registry.js';
 import { BENCHMARKS } from './registry.js';
 import { fitLatentlab, gmm, initialMeans, logLikelihoodTarget, timeRatioTarget, toCsv } from './gmm.js';
 

@@ -25,9 +25,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '../src/engine/random.js';
-import { readTable } from '../src/data/table.js';
-import { GaussianMixture } from '../src/models/gmm.js';
-import { kmeansLabels } from '../src/models/gmm-kmeans.js';
+import { readTable } from '../src/data/registry.js';
+import { GaussianMixture } from '../src/families/mixture/gmm.js';
+import { kmeansLabels } from '../src/families/mixture/kmeans.js';
 import { ratio, type Benchmark, type BenchContext, type Target } from './harness.js';
 import { peerNumber, type PeerOutput } from './peer.js';
 

@@ -1,6 +1,7 @@
 /**
  * Benchmark `vae-epoch`: the AEVB VAE trained on Fashion-MNIST for a few epochs, end to end, with latentlab used as a
- * user would use it (`loadDataset`, `VAE`, `fit`, `evaluateVae`) against PyTorch (`vae_torch.py`) in the same run.
+ * user would use it (`loadDataset`, `VAE`, `trainSteps` with `vaeFamily.trainStep`, `evaluateVae`) against PyTorch
+ * (`vae_torch.py`) in the same run.
  *
  * Both sides: 784-400-20 ReLU MLP, Bernoulli decoder, analytic KL (SGVB estimator B, L = 1), Adam 1e-3, batches of
  * 128 dynamically binarized training images; then the test ELBO and the IW-100 log-likelihood on all 10,000 test
@@ -25,11 +26,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/engine/tf.js';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
+import type { TrainTestSplit } from '../src/data/dataset.js';
 import { loadDataset } from '../src/data/registry.js';
-import { VAE } from '../src/models/vae.js';
-import { resolveVaeConfig } from '../src/models/vae-config.js';
-import { evaluateVae } from '../src/models/vae-evaluate.js';
-import { fit } from '../src/train/trainer.js';
+import { resolveVaeConfig } from '../src/families/vae/config.js';
+import { evaluateVae } from '../src/families/vae/evaluate.js';
+import { vaeFamily } from '../src/families/vae/index.js';
+import { VAE } from '../src/families/vae/model.js';
+import { trainSteps } from '../src/train/trainer.js';
 import { ratio, UsageError, type Benchmark, type BenchContext, type Target } from './harness.js';
 import { peerNumber, peersDir, pythonPath, runPeer, type PeerOutput } from './peer.js';
 import { median } from './timing.js';
@@ -40,11 +43,23 @@ const IDX_DIR = '/usr/share/datasets/fashion-mnist';
 const GNU_TIME = '/usr/bin/time';
 const BATCH = 128;
 const IW_SAMPLES = 100;
+/** The seed of the weights and of the batch order and step draws. */
+const SEED = 0;
+/** The seed of the test images' binarization and the evaluation's batch: `evaluateVae`'s defaults, written out. */
+const EVAL_SEED = 1;
+const EVAL_BATCH = 500;
 export const DEFAULT_EPOCHS = 3;
 /** latentlab's seconds per epoch should be at most this many times PyTorch's. */
 export const MAX_EPOCH_RATIO = 4;
 /** latentlab's test ELBO and IW log-likelihood should be within this many nats of PyTorch's. */
 export const MAX_GAP_NATS = 1;
+
+/** Fashion-MNIST as `loadDataset('fashion-mnist')` gives it, with its test part (which a named data set has). */
+export function fashionMnistSplit(): TrainTestSplit {
+  const split = loadDataset('fashion-mnist');
+  if (split.test === null) throw new Error(`${split.name}: loadDataset gave no test images`);
+  return { ...split, test: split.test };
+}
 
 /** The epochs to train: `LATENTLAB_BENCH_EPOCHS` (a positive integer), else {@link DEFAULT_EPOCHS}. */
 export function benchEpochs(env: NodeJS.ProcessEnv = process.env): number {
@@ -155,7 +170,7 @@ interface LatentlabRun {
 async function trainLatentlab(epochs: number, log: (message: string) => void): Promise<LatentlabRun> {
   const peak = new MemoryPeak();
   const loadStart = performance.now();
-  const split = loadDataset('fashion-mnist');
+  const split = fashionMnistSplit();
   const loadSeconds = (performance.now() - loadStart) / 1000;
   peak.sample();
   const vae = new VAE(
@@ -167,33 +182,34 @@ async function trainLatentlab(epochs: number, log: (message: string) => void): P
       likelihood: 'bernoulli',
       estimator: 'analytic-kl',
       learningRate: 1e-3,
-      seed: 0,
+      seed: SEED,
     }),
   );
   try {
-    const { history } = await fit(
-      vae,
-      split.train,
-      (batch, ctx) => vae.trainStep(batch, { seed: ctx.seed }),
-      {
-        epochs,
-        batchSize: BATCH,
-        callbacks: [
-          {
-            onBatchEnd: () => peak.sample(),
-            onEpochEnd: (r) =>
-              log(
-                `vae-epoch: latentlab epoch ${r.epoch}/${epochs}: ${r.seconds.toFixed(1)} s, ` +
-                  `training ELBO ${(-r.loss).toFixed(1)}`,
-              ),
-          },
-        ],
-      },
-    );
+    const { history } = await trainSteps(split.train, (batch, ctx) => vaeFamily.trainStep(vae, batch, ctx), {
+      epochs,
+      batchSize: BATCH,
+      seed: SEED,
+      callbacks: [
+        {
+          onBatchEnd: () => peak.sample(),
+          onEpochEnd: (r) =>
+            log(
+              `vae-epoch: latentlab epoch ${r.epoch}/${epochs}: ${r.seconds.toFixed(1)} s, ` +
+                `training ELBO ${(-r.loss).toFixed(1)}`,
+            ),
+        },
+      ],
+    });
     const trainingPeakRss = peak.rss;
     log(`vae-epoch: latentlab: test ELBO and IW-${IW_SAMPLES} log-likelihood on ${split.test.n} images`);
     const evalStart = performance.now();
-    const metrics = evaluateVae(vae, split.test, { iwSamples: IW_SAMPLES, onProgress: () => peak.sample() });
+    const metrics = evaluateVae(vae, split.test, {
+      seed: EVAL_SEED,
+      batchSize: EVAL_BATCH,
+      iwSamples: IW_SAMPLES,
+      onProgress: () => peak.sample(),
+    });
     const evalSeconds = (performance.now() - evalStart) / 1000;
     if (metrics.iwLogLikelihood === undefined)
       throw new Error('vae-epoch: evaluateVae gave no IW log-likelihood');

@@ -5,7 +5,8 @@
  * Run: npx tsx examples/vae-methods.ts [epochs]
  */
 import { fileURLToPath } from 'node:url';
-import { initEngine, tf, VAE, resolveVaeConfig, loadDataset, batches } from '../src/index.js';
+import { initEngine, tf, VAE, resolveVaeConfig, batches } from '../src/index.js';
+import { loadDataset } from '../src/node.js';
 
 export interface MethodsResult {
   costBefore: number;
@@ -19,11 +20,12 @@ export interface MethodsResult {
 export async function runMethodsExample(epochs = 1, limit?: number): Promise<MethodsResult> {
   await initEngine();
   const { train, test } = loadDataset('mnist');
+  if (test === null) throw new Error('the MNIST split has no test part');
   const vae = new VAE(resolveVaeConfig('vae', { inputShape: [28, 28, 1], latent: 2 }));
   const first = batches(test, { batchSize: 500, shuffle: false }).next();
   if (first.done) throw new Error('the MNIST test set is empty');
   const x = first.value.x; // 500 held-out digits
-  const costBefore = vae.cost(x, undefined, 1);
+  const costBefore = vae.cost(x, { seed: 1 });
   let seen = 0;
   for (let epoch = 0; epoch < epochs; epoch++)
     for (const batch of batches(train, { batchSize: 128, seed: 0, epoch })) {
@@ -32,7 +34,7 @@ export async function runMethodsExample(epochs = 1, limit?: number): Promise<Met
       batch.x.dispose(); // tensors are freed explicitly (or inside tf.tidy)
       batch.labels?.dispose();
     }
-  const costAfter = vae.cost(x, undefined, 1); // -ELBO per example
+  const costAfter = vae.cost(x, { seed: 1 }); // -ELBO per example
   const z = vae.transform(x); // posterior means E[z|x]
   const r = vae.reconstruct(x); // decoder means at those
   const g = vae.generate(); // a decoded draw from the prior

@@ -1,7 +1,8 @@
 /**
  * Running the command line inside a test (not part of the library).
  */
-import { runCli, type CliIO } from '../src/cli/program.js';
+import type { CliIO } from '../src/cli/io.js';
+import { runCli } from '../src/cli/program.js';
 
 /** Run `latentlab ARGS` in this process, capturing what it writes to stdout and stderr, and its exit code. */
 export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './cli.js';
-import { PNG_SIGNATURE } from '../src/plot/chart.js';
-import { BayesianGaussianMixture } from '../src/models/bayesian-gmm.js';
-import { loadMixture } from '../src/models/gmm-io.js';
-import { GaussianMixture, COVARIANCE_TYPES } from '../src/models/gmm.js';
+import { PNG_SIGNATURE } from '../src/plot/render.js';
+import { BayesianGaussianMixture } from '../src/families/mixture/bayesian-gmm.js';
+import { GaussianMixture, COVARIANCE_TYPES } from '../src/families/mixture/gmm.js';
+import type { MixtureModel } from '../src/families/mixture/model.js';
+import { loadRun } from '../src/train/run.js';
 import { threeClusters } from './gmm-data.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-gmm-run-'));
@@ -31,6 +32,12 @@ writeFileSync(table, 'x,y\n' + csv(clusters.data, 2));
 const summaryOf = (dir: string) =>
   JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
 
+/** The fitted mixture of a run directory. */
+async function loadMixture(dir: string) {
+  const { model } = await loadRun(dir);
+  return { model: (model as MixtureModel).mixture };
+}
+
 describe('latentlab fit gmm on a table', () => {
   const dir = join(root, 'full');
 
@@ -48,12 +55,12 @@ describe('latentlab fit gmm on a table', () => {
       expect(existsSync(join(dir, f)), f).toBe(true);
     for (const png of ['mixture.png', 'fit.png'])
       expect(readFileSync(join(dir, png)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    expect(out).toContain('mean log-likelihood');
+    expect(out).toContain('train_loglik');
     expect(out).toContain(join(dir, 'mixture.png'));
 
     const s = summaryOf(dir);
     const direct = new GaussianMixture(3, { covarianceType: 'full', seed: 1 }).fit(clusters);
-    expect(s.mean_loglik as number).toBeCloseTo(direct.score(clusters), 10);
+    expect(s.train_loglik as number).toBeCloseTo(direct.score(clusters), 10);
     expect(s.bic as number).toBeCloseTo(direct.bic(clusters), 8);
     expect(s.aic as number).toBeCloseTo(direct.aic(clusters), 8);
     expect(s.iterations).toBe(direct.nIter);
@@ -61,20 +68,20 @@ describe('latentlab fit gmm on a table', () => {
     expect(s.weights).toEqual(Array.from(direct.weights));
     expect((s.weights as number[]).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(s.seconds as number).toBeGreaterThan(0);
-    expect(s).toMatchObject({ n: 300, d: 2, k: 3, covariance: 'full', model: 'gmm' });
+    expect(s).toMatchObject({ family: 'mixture', kind: 'gmm', train_n: 300, test_n: null, parameters: 17 });
   }, 60_000);
 
   it('eval prints the mean log-likelihood of new data, as the loaded model scores it', async () => {
     const fresh = join(root, 'fresh.tsv');
-    const points = new GaussianMixture(3, { seed: 1 }).fit(clusters).sample(50, 9);
+    const points = new GaussianMixture(3, { seed: 1 }).fit(clusters).sample(50, { seed: 9 });
     writeFileSync(fresh, csv(points.data, 2).replaceAll(',', '\t'));
     const { code, out } = await cli(['eval', dir, '--data', fresh]);
     expect(code).toBe(0);
     const record = JSON.parse(out) as Record<string, number>;
     const { model } = await loadMixture(dir);
-    expect(record.n).toBe(50);
-    expect(record.mean_loglik).toBe(model.score(points));
-    expect(record.mean_loglik).toBeCloseTo(
+    expect(record.test_n).toBe(50);
+    expect(record.test_loglik).toBe(model.score(points));
+    expect(record.test_loglik).toBeCloseTo(
       new GaussianMixture(3, { seed: 1 }).fit(clusters).score(points),
       12,
     );
@@ -112,25 +119,24 @@ describe('latentlab fit gmm on a table', () => {
       ]);
       expect(code).toBe(0);
       const direct = new GaussianMixture(3, { covarianceType: type }).fit(clusters);
-      expect(summaryOf(out).mean_loglik as number).toBeCloseTo(direct.score(clusters), 10);
+      expect(summaryOf(out).train_loglik as number).toBeCloseTo(direct.score(clusters), 10);
       const { model } = await loadMixture(out);
       expect(model.score(clusters)).toBe(direct.score(clusters));
     },
   );
 });
 
-describe('latentlab fit gmm --bayesian', () => {
+describe('latentlab fit bayesian-gmm', () => {
   it('prunes the components the data do not need and round-trips through its checkpoint', async () => {
     const dir = join(root, 'bayes');
-    const { code, out } = await cli(['fit', 'gmm', '--data', table, '--k', '8', '--bayesian', '--out', dir]);
+    const { code } = await cli(['fit', 'bayesian-gmm', '--data', table, '--k', '8', '--out', dir]);
     expect(code).toBe(0);
     const s = summaryOf(dir);
-    expect(s.model).toBe('bayesian-gmm');
+    expect(s.kind).toBe('bayesian-gmm');
     expect((s.active_components as number[]).length).toBeLessThanOrEqual(4);
-    expect(s.bic).toBeNull();
-    expect(out).toContain('components in use');
+    expect(s.bic).toBeUndefined();
     const direct = new BayesianGaussianMixture(8, { seed: 0 }).fit(clusters);
-    expect(s.mean_loglik as number).toBeCloseTo(direct.score(clusters), 10);
+    expect(s.train_loglik as number).toBeCloseTo(direct.score(clusters), 10);
     const { model } = await loadMixture(dir);
     expect(model).toBeInstanceOf(BayesianGaussianMixture);
     expect(model.score(clusters)).toBe(direct.score(clusters));
@@ -155,15 +161,12 @@ describe('latentlab fit gmm on named data', () => {
     ]);
     expect(code).toBe(0);
     const s = summaryOf(dir);
-    expect(s).toMatchObject({ n: 2000, d: 2, k: 8, test_n: 10000 });
+    expect(s).toMatchObject({ train_n: 2000, test_n: 10000, parameters: 8 * 3 + 8 * 2 + 7 });
     // Eight well-separated Gaussians: the held-out likelihood is close to the training one.
-    expect(Math.abs((s.test_mean_loglik as number) - (s.mean_loglik as number))).toBeLessThan(0.1);
+    expect(Math.abs((s.test_loglik as number) - (s.train_loglik as number))).toBeLessThan(0.1);
     const { code: evalCode, out } = await cli(['eval', dir]);
     expect(evalCode).toBe(0);
-    expect((JSON.parse(out) as { mean_loglik: number }).mean_loglik).toBeCloseTo(
-      s.test_mean_loglik as number,
-      10,
-    );
+    expect((JSON.parse(out) as { test_loglik: number }).test_loglik).toBe(s.test_loglik);
   }, 60_000);
 
   it('flattens images to rows and draws them on their first two principal components', async () => {
@@ -187,7 +190,7 @@ describe('latentlab fit gmm on named data', () => {
       dir,
     ]);
     expect(code).toBe(0);
-    expect(summaryOf(dir)).toMatchObject({ n: 400, d: 784, test_n: 1000 });
+    expect(summaryOf(dir)).toMatchObject({ train_n: 400, test_n: 1000 });
     expect(existsSync(join(dir, 'mixture.png'))).toBe(true);
   }, 120_000);
 });
@@ -211,28 +214,34 @@ describe('bad input', () => {
     [
       'fewer points than components',
       ['--data', few, '--k', '5'],
-      'has 3 points, fewer than the 5 components',
+      '--k is 5, more components than the 3 points',
     ],
     ['a NaN', ['--data', nan], 'line 2, column 2'],
     ['a ragged table', ['--data', ragged], 'line 2'],
-    ['k below 1', ['--data', table, '--k', '0'], "expected a positive integer, got '0'"],
-    ['means of the wrong width', ['--data', table, '--k', '3', '--means', wideMeans], 'rows of 3 values'],
-    ['too few means', ['--data', table, '--k', '3', '--means', twoMeans], 'k = 3 rows, got 2'],
-    ['an unknown data set', ['--data', 'no-such-thing'], "'no-such-thing': no such file"],
+    ['k below 1', ['--data', table, '--k', '0'], "expected a positive integer at most 10000, got '0'"],
+    [
+      'means of the wrong width',
+      ['--data', table, '--k', '3', '--means', wideMeans],
+      '--means has rows of 3 values',
+    ],
+    ['too few means', ['--data', table, '--k', '3', '--means', twoMeans], '--means has 2 rows, but k is 3'],
+    ['a missing means file', ['--data', table, '--means', join(root, 'nope.csv')], 'table file not found'],
+    ['an unknown data set', ['--data', 'no-such-thing'], "unknown data set 'no-such-thing'"],
     ['an unknown covariance', ['--data', table, '--covariance', 'banded'], "argument 'banded' is invalid"],
     [
-      '--n-init with --bayesian',
-      ['--data', table, '--bayesian', '--n-init', '3'],
-      '--n-init applies to EM only',
+      '--n-init for variational Bayes',
+      ['--data', table, '--n-init', '3'],
+      '--n-init is not an option of fit bayesian-gmm (it is an option of gmm)',
+      'bayesian-gmm',
     ],
     [
-      '--weight-prior without --bayesian',
+      '--weight-prior for EM',
       ['--data', table, '--weight-prior', 'dirichlet-process'],
-      'need --bayesian',
+      '--weight-prior is not an option of fit gmm (it is an option of bayesian-gmm)',
     ],
-  ])('%s gives one line and no output', async (_name, args, message) => {
+  ])('%s gives one line and no output', async (_name, args, message, kind = 'gmm') => {
     const out = join(root, `bad-${_name.replace(/\W+/g, '-')}`);
-    const { code, err } = await cli(['fit', 'gmm', ...args, '--out', out]);
+    const { code, err } = await cli(['fit', kind, ...args, '--out', out]);
     expect(code).not.toBe(0);
     expect(err).toContain(message);
     expect(err.trim().split('\n')).toHaveLength(1);
@@ -257,6 +266,7 @@ describe('bad input', () => {
     const { code, err } = await cli(['eval', dir, '--data', table]);
     expect(code).toBe(1);
     expect(err).toContain('weights.safetensors: weights and means do not have k = 4');
+    expect(err.trim().split('\n')).toHaveLength(1);
   });
 
   it('eval on data of another width names both widths', async () => {
@@ -266,6 +276,8 @@ describe('bad input', () => {
     );
     const { code, err } = await cli(['eval', dir, '--data', wideMeans]);
     expect(code).toBe(1);
-    expect(err).toContain('has 3 values per point, but the mixture');
+    expect(err).toContain(
+      `--data ${wideMeans} has examples of shape [3], but the model in ${dir} was trained on [2]`,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from './program.js';
+import { engineInfo, initEngine } from '../engine/backend.js';
+import { FAMILIES } from '../families/index.js';
+import { flagOf } from '../train/options.js';
+import type { CliIO } from './io.js';
+import { runCli } from './program.js';
+import { kindOptions } from './run-command.js';
 
 function capture(): CliIO & { stdout: () => string; stderr: () => string } {
   let out = '';
@@ -12,23 +17,32 @@ function capture(): CliIO & { stdout: () => string; stderr: () => string } {
   };
 }
 
-describe('latentlab CLI', () => {
-  it('info prints the backend, threads and versions', async () => {
-    const io = capture();
-    expect(await runCli(['info'], io)).toBe(0);
-    expect(io.stdout()).toMatch(/^backend +wasm \(auto\)$/m);
-    expect(io.stdout()).toMatch(/^threads +1$/m);
-    expect(io.stdout()).toMatch(/^tfjs-core +4\.22\.0$/m);
+async function run(argv: string[]) {
+  const io = capture();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('latentlab info', () => {
+  it("prints the engine's backend, threads and versions", async () => {
+    const { code, out } = await run(['info']);
+    expect(code).toBe(0);
+    const info = engineInfo((await initEngine()).requested);
+    expect(out).toMatch(new RegExp(`^backend +${info.backend}( \\(auto\\))?$`, 'm'));
+    const threads = info.threads === 0 ? 'native \\(set by the backend\\)' : String(info.threads);
+    expect(out).toMatch(new RegExp(`^threads +${threads}$`, 'm'));
+    expect(out).toMatch(/^tfjs-core +4\.22\.0$/m);
   });
 
-  it('info --json --backend cpu', async () => {
-    const io = capture();
-    expect(await runCli(['info', '--json', '--backend', 'cpu'], io)).toBe(0);
-    const info = JSON.parse(io.stdout()) as { backend: string; threads: number };
-    expect(info).toMatchObject({ backend: 'cpu', threads: 1 });
-    expect(await runCli(['info', '--backend', 'wasm'], capture())).toBe(0);
+  it('--json --backend cpu switches the backend and says so', async () => {
+    const { code, out } = await run(['info', '--json', '--backend', 'cpu']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ backend: 'cpu', requested: 'cpu', threads: 1 });
+    expect((await run(['info', '--backend', 'wasm'])).code).toBe(0);
   });
+});
 
+describe('errors', () => {
   it.each([
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
     [
@@ -36,16 +50,72 @@ describe('latentlab CLI', () => {
       ['info', '--backend', 'tpu'],
       /--backend: unknown backend 'tpu'; expected one of auto/,
     ],
+    [
+      'an unknown kind',
+      ['train', 'gan9'],
+      /unknown kind 'gan9' for train \(expected one of vae, beta-vae, iwae, cvae, flow\)/,
+    ],
+    ['a kind of the other verb', ['train', 'gmm'], /gmm is fitted: latentlab fit gmm/],
+    [
+      'a flag of another kind',
+      ['train', 'vae', '--arch', 'glow'],
+      /--arch is not an option of train vae \(it is an option of flow\)/,
+    ],
+    [
+      'a flag of another family',
+      ['train', 'flow', '--beta', '4'],
+      /--beta is not an option of train flow \(it is an option of vae, beta-vae, cvae\)/,
+    ],
+    [
+      'a flag of another VAE kind',
+      ['train', 'vae', '--iw-samples', '5'],
+      /--iw-samples is not an option of train vae \(it is an option of iwae\)/,
+    ],
+    ['a flag nobody has', ['fit', 'gmm', '--frobnicate', '1'], /--frobnicate is not an option of fit gmm$/m],
   ])('%s exits non-zero with one line naming the problem', async (_, argv, message) => {
-    const io = capture();
-    expect(await runCli(argv, io)).not.toBe(0);
-    expect(io.stderr()).toMatch(message);
-    expect(io.stderr().trim().split('\n')).toHaveLength(1);
+    const { code, err } = await run(argv);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(message);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('help', () => {
+  it('lists the commands, and the kinds of train and fit', async () => {
+    const { out } = await run(['--help']);
+    expect(out).toMatch(/info \[options\] +print the TensorFlow.js backend/);
+    const train = await run(['train', '--help']);
+    for (const kind of ['vae', 'beta-vae', 'iwae', 'cvae', 'flow'])
+      expect(train.out).toMatch(new RegExp(`^ +${kind} `, 'm'));
+    expect(train.out).not.toMatch(/^ +gmm /m);
+    expect((await run(['fit', '--help'])).out).toMatch(/^ +bayesian-gmm /m);
   });
 
-  it('--help lists the commands', async () => {
-    const io = capture();
-    expect(await runCli(['--help'], io)).toBe(0);
-    expect(io.stdout()).toMatch(/info \[options\] +print the TensorFlow.js backend/);
+  it.each(
+    FAMILIES.flatMap((f) =>
+      f.kinds.map((k) => [f.training === 'steps' ? 'train' : 'fit', k.name, f] as const),
+    ),
+  )('%s %s --help lists exactly the options that kind uses', async (verb, kind, family) => {
+    const { code, out } = await run([verb, kind, '--help']);
+    expect(code).toBe(0);
+    const listed = [...out.matchAll(/^ +(--[a-z-]+)/gm)].map((m) => m[1].replace(/^--no-/, '--'));
+    const expected = kindOptions(family, kind).map((s) => flagOf(s));
+    for (const flag of expected) expect(listed, flag).toContain(flag);
+    const cli = ['--out', '--resume', '--config', '--backend', '--pictures', '--help'];
+    for (const flag of listed) expect([...expected, ...cli], flag).toContain(flag);
+  });
+
+  it("shows each kind's own defaults, per kind of data where they differ", async () => {
+    const beta = (await run(['train', 'beta-vae', '--help'])).out;
+    expect(beta).toMatch(/--beta <b> +KL weight after the warm-up \(default 4\)/);
+    expect((await run(['train', 'vae', '--help'])).out).toMatch(
+      /--beta <b> +KL weight after the warm-up \(default 1\)/,
+    );
+    const flow = (await run(['train', 'flow', '--help'])).out.replace(/\s+/g, ' ');
+    expect(flow).toContain('--epochs <n> epochs to train (default 5 on images)');
+    expect(flow).toContain('(default 1500 on vectors)');
+    expect(flow).toContain('--batch-size <n> examples per step (default 64 on images, 256 on vectors)');
+    expect(flow).toContain('--data <name|path>');
+    expect(flow).toMatch(/default moons\)/);
   });
 });

@@ -1,41 +1,35 @@
 /**
- * The `latentlab` command line. Each command lives in its own module and is registered here; `runCli` is the
+ * The `latentlab` command line. Each command lives in its own module under `commands/`; the training commands
+ * (`train <kind>`, `fit <kind>`) and their help are built from the families' option declarations. `runCli` is the
  * testable entry (it takes the arguments and where to write), `main.ts` the executable one.
  */
 import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
-import { fitCommand } from './gmm-commands.js';
-import { infoCommand } from './info.js';
-import { evalCommand, interpolateCommand, sampleCommand, trainCommand } from './vae-commands.js';
+import { CliError } from './cli-error.js';
+import { evalCommand } from './commands/eval.js';
+import { fitCommand } from './commands/fit.js';
+import { infoCommand } from './commands/info.js';
+import { interpolateCommand } from './commands/interpolate.js';
+import { sampleCommand } from './commands/sample.js';
+import { trainCommand } from './commands/train.js';
+import { formatError } from './errors.js';
+import { processIO, type CliIO } from './io.js';
 
-/** Where a command writes: stdout for results, stderr for progress and errors. */
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
+/** Give every command (and subcommand) the program's output and error handling. */
+function configure(command: Command, io: CliIO): void {
+  command.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride().showHelpAfterError(false);
+  for (const sub of command.commands) configure(sub, io);
 }
-
-export const processIO: CliIO = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 /** Build the `latentlab` program. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command('latentlab')
     .description('Deep generative models as variational inference: train, evaluate, sample and explain.')
-    .version(latentlabVersion())
-    .showHelpAfterError(false)
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
-  program.addCommand(infoCommand(io));
-  program.addCommand(trainCommand(io));
-  program.addCommand(fitCommand(io));
-  program.addCommand(evalCommand(io));
-  program.addCommand(sampleCommand(io));
-  program.addCommand(interpolateCommand(io));
+    .version(latentlabVersion());
+  for (const make of [infoCommand, trainCommand, fitCommand, evalCommand, sampleCommand, interpolateCommand])
+    program.addCommand(make(io));
   // addCommand (unlike .command) does not pass these on: without them a subcommand's usage error exits the process.
-  for (const command of program.commands)
-    command.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride().showHelpAfterError(false);
+  configure(program, io);
   return program;
 }
 
@@ -47,7 +41,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    io.err(`latentlab: ${(e as Error).message.split('\n')[0]}\n`);
+    io.err(`latentlab: ${e instanceof CliError ? e.message : formatError(e)}\n`);
     return 1;
   }
 }

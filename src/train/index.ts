@@ -1,15 +1,40 @@
-/** The training loop shared by every model family, its callbacks and run checkpoints. */
-export { fit, stepSeed, NonFiniteLossError } from './trainer.js';
+/**
+ * Training that runs anywhere: the loop shared by every family trained by steps, its callbacks, the option
+ * declarations every family uses, the run options, and named optimizers in checkpoints. The run lifecycle (files,
+ * locks, PNGs) and the terminal's progress bar are Node's: see `node.ts`.
+ */
+export { trainSteps, stepSeed, epochsFor, NonFiniteLossError, TrainerError } from './trainer.js';
+export type { StepFn, TrainingProgress, Callback, TrainOptions, TrainResult } from './trainer.js';
+export { earlyStopping, formatNumber, formatDuration } from './callbacks.js';
+export type { EarlyStoppingOptions } from './callbacks.js';
+export {
+  checkOptionValue,
+  defaultOf,
+  expected,
+  flagOf,
+  OptionError,
+  parseOptionText,
+  resolveOptions,
+  usedBy,
+} from './options.js';
 export type {
-  TrainableModel,
-  StepContext,
-  StepFn,
-  EvaluateFn,
-  Callback,
-  FitOptions,
-  TrainResult,
-} from './trainer.js';
-export { progressCallback, earlyStopping, formatNumber, formatDuration } from './callbacks.js';
-export type { ProgressOptions, EarlyStoppingOptions } from './callbacks.js';
-export { saveRunCheckpoint, loadRunCheckpoint, findCheckpointDir, RUN_CHECKPOINT } from './run-checkpoint.js';
-export type { TrainingState } from './run-checkpoint.js';
+  DefaultContext,
+  GivenOption,
+  OptionCommand,
+  OptionDefault,
+  OptionSource,
+  OptionSpec,
+  OptionType,
+  OptionValue,
+  OptionValues,
+  ResolvedOptions,
+} from './options.js';
+export {
+  COMMON_RUN_OPTIONS,
+  LENGTH_OPTIONS,
+  optionsOf,
+  runOptionsOf,
+  STEP_RUN_OPTIONS,
+  trainingLength,
+} from './run-options.js';
+export { optimizerStates, restoreOptimizers } from './optimizers.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, initEngine, parseBackendChoice } from '../engine/backend.js';
-import type { CliIO } from './program.js';
+import { BACKEND_CHOICES, initEngine, parseBackendChoice } from '../../engine/backend.js';
+import type { CliIO } from '../io.js';
 
 /** `latentlab info`: the backend in use, its threads and the library versions. */
 export function infoCommand(io: CliIO): Command {

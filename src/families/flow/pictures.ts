@@ -1,16 +1,17 @@
 /**
- * The pictures of a trained flow. For a 2-D density: the learned density beside the true one with a scatter of
- * samples (`density.png`), and how the layers move a grid of points from z to x (`layers.png`). For images: sample
- * grids at a few temperatures (`samples.png`). And the training curves (`curves.png`).
+ * The pictures of a trained flow, as figures. For a 2-D density: the learned density beside the true one with a
+ * scatter of samples (`density`), and how the layers move a grid of points from z to x (`layers`). For images:
+ * sample grids at a few temperatures (`samples`). And the training curves (`curves`).
  */
-import { join } from 'node:path';
-import * as tf from '../engine/tf.js';
-import { toy2dLogDensity, TOY2D_NAMES } from '../data/toy2d.js';
-import { writePng } from '../plot/chart.js';
-import { curvesPng } from '../plot/curves.js';
-import { densityComparisonPng, densityGrid, gridWarpPng, makeGridLines } from '../plot/density2d.js';
-import { imageGridPng } from '../plot/image-grid.js';
-import type { FlowModel } from './flows.js';
+import * as tf from '../../engine/tf.js';
+import { deriveSeed } from '../../engine/random.js';
+import { toy2dLogDensity, TOY2D_NAMES } from '../../data/toy2d.js';
+import { densityComparisonSpec, densityGrid, gridWarpSpec, makeGridLines } from '../../plot/density2d.js';
+import { chartFigure, rasterFigure, type Figure } from '../../plot/figure.js';
+import { imageGrid } from '../../plot/image-grid.js';
+import type { Picture, PictureContext } from '../family.js';
+import { curvesFigure } from '../figures.js';
+import type { FlowModel } from './model.js';
 
 /** The temperatures of the image sample grid (Glow shows reduced temperatures look cleaner). */
 export const SAMPLE_TEMPERATURES = [0.5, 0.7, 1];
@@ -18,56 +19,14 @@ export const SAMPLE_TEMPERATURES = [0.5, 0.7, 1];
 /** The square a 2-D picture shows: wide enough for every toy density here. */
 const RANGE: [number, number] = [-4, 4];
 
-/**
- * `n` samples; a conditional flow draws the classes 0, 1, 2, ... in turn (so a grid's columns show the classes).
- * The label tensor is freed by the tidy.
- */
-function sampleByClass(model: FlowModel, n: number, temperature: number, seed: number): tf.Tensor2D {
+/** `n` samples; a conditional flow draws the classes 0, 1, 2, ... in turn (a grid's columns show the classes). */
+function sampleByClass(model: FlowModel, n: number, temperature: number, seed: number): Float32Array {
   const k = model.config.numClasses;
-  return tf.tidy(() =>
-    model.sample(n, {
-      temperature,
-      seed,
-      labels:
-        k > 0
-          ? tf.tensor1d(
-              Array.from({ length: n }, (_, i) => i % k),
-              'int32',
-            )
-          : undefined,
-    }),
-  );
-}
-
-/** `n` samples as a PNG: an image grid for images, a scatter for 2-D data. */
-export async function writeFlowSamples(
-  model: FlowModel,
-  path: string,
-  n = 64,
-  seed = 0,
-  temperature = 1,
-): Promise<string> {
-  const x = sampleByClass(model, n, temperature, seed || 1);
-  const values = await x.data();
+  const labels = k > 0 ? Array.from({ length: n }, (_, i) => i % k) : undefined;
+  const x = model.sample(n, { temperature, seed, labels });
+  const values = x.dataSync() as Float32Array;
   x.dispose();
-  if (model.isImage) {
-    const [height, width, channels] = model.config.inputShape;
-    await writePng(
-      path,
-      imageGridPng(values, { count: n, height, width, channels: channels as 1 | 3, scale: 2 }),
-    );
-  } else {
-    await writePng(
-      path,
-      await densityComparisonPng({
-        learned: null,
-        truth: null,
-        samples: values,
-        title: `${n} samples (T = ${temperature})`,
-      }),
-    );
-  }
-  return path;
+  return values;
 }
 
 /** log p(x) of the model at 2-D points (float64 in, float64 out), in batches. */
@@ -88,24 +47,20 @@ function modelLogDensity(model: FlowModel): (points: Float64Array) => Float64Arr
   };
 }
 
-/** The learned density (and the true one, when known) on a grid, with samples. */
-export async function writeDensity(model: FlowModel, data: string, path: string, seed = 0): Promise<string> {
+/** The learned 2-D density (and the true one, when the data set is a known density) on a grid, with samples. */
+export function densityFigure(model: FlowModel, data: string, seed: number): Figure {
   const grid = { xRange: RANGE, yRange: RANGE, resolution: 120 };
   const learned = densityGrid(modelLogDensity(model), grid);
   const known = (TOY2D_NAMES as readonly string[]).includes(data) ? toy2dLogDensity(data) : null;
   const truth = known ? densityGrid(known, grid) : null;
-  const x = sampleByClass(model, 2000, 1, seed + 7);
-  const samples = Float32Array.from(await x.data());
-  x.dispose();
-  await writePng(
-    path,
-    await densityComparisonPng({ learned, truth, samples, title: `${model.config.arch} on ${data}` }),
+  const samples = sampleByClass(model, 2000, 1, seed);
+  return chartFigure(
+    densityComparisonSpec({ learned, truth, samples, title: `${model.config.arch} on ${data}` }),
   );
-  return path;
 }
 
 /** A grid of z pushed through the flow one layer at a time, from the base (left) to the data (right). */
-export async function writeLayers(model: FlowModel, path: string): Promise<string> {
+export function layersFigure(model: FlowModel): Figure {
   const lines = 15;
   const z = makeGridLines([-2.5, 2.5], lines, 60);
   const stages = tf.tidy(() => model.flow.forwardStages(tf.tensor2d(z, [z.length / 2, 2])));
@@ -115,70 +70,52 @@ export async function writeLayers(model: FlowModel, path: string): Promise<strin
   const picked = values
     .map((v, i) => [v, i] as const)
     .filter(([, i]) => i % every === 0 || i === values.length - 1);
-  await writePng(
-    path,
-    await gridWarpPng(
+  const stageTitles = picked.map(([, i]) =>
+    i === 0 ? 'z' : i === values.length - 1 ? 'x' : `after layer ${i}`,
+  );
+  return chartFigure(
+    gridWarpSpec(
       picked.map(([v]) => v),
-      {
-        lines,
-        stageTitles: picked.map(([, i]) =>
-          i === 0 ? 'z' : i === values.length - 1 ? 'x' : `after layer ${i}`,
-        ),
-      },
+      { lines, stageTitles },
     ),
   );
-  return path;
 }
 
-/** Every picture that applies to `model`, in `dir`; returns the paths written. */
-export async function writeFlowPictures(
-  model: FlowModel,
-  data: string,
-  history: Array<Record<string, number>>,
-  dir: string,
-  seed = 0,
-): Promise<string[]> {
-  const paths: string[] = [];
-  if (model.isImage) {
-    const [height, width, channels] = model.config.inputShape;
-    const per = 10;
-    const rows: number[] = [];
-    for (const T of SAMPLE_TEMPERATURES) {
-      const x = sampleByClass(model, per, T, seed + 11);
-      rows.push(...(await x.data()));
-      x.dispose();
-    }
-    const png = imageGridPng(rows, {
-      count: per * SAMPLE_TEMPERATURES.length,
+/** Rows of image samples, one row per temperature of {@link SAMPLE_TEMPERATURES}. */
+export function temperatureSamplesFigure(model: FlowModel, seed: number, perRow = 10): Figure {
+  const [height, width, channels] = model.config.inputShape;
+  const rows: number[] = [];
+  for (const T of SAMPLE_TEMPERATURES) rows.push(...sampleByClass(model, perRow, T, seed));
+  return rasterFigure(
+    imageGrid(rows, {
+      count: perRow * SAMPLE_TEMPERATURES.length,
       height,
       width,
       channels: channels as 1 | 3,
-      columns: per,
+      columns: perRow,
       scale: 2,
-    });
-    await writePng(join(dir, 'samples.png'), png);
-    paths.push(join(dir, 'samples.png'));
-  } else {
-    paths.push(await writeDensity(model, data, join(dir, 'density.png'), seed));
-    if (model.config.inputShape[0] === 2) paths.push(await writeLayers(model, join(dir, 'layers.png')));
-  }
-  const series = ['loss', 'test_loglik', 'test_bits_per_dim'].filter((k) =>
-    history.some((r) => Number.isFinite(r[k])),
+    }),
   );
-  if (history.length > 1 && series.length > 0) {
-    await writePng(
-      join(dir, 'curves.png'),
-      await curvesPng(history, {
-        series,
-        title: 'Training curves',
-        seriesTitles: {
-          loss: 'train -log p(x) (nats)',
-          test_loglik: 'test log p(x) (nats)',
-          test_bits_per_dim: 'test bits/dim',
-        },
-      }),
-    );
-    paths.push(join(dir, 'curves.png'));
+}
+
+/** Every picture that applies to `model`. */
+export async function flowPictures(model: FlowModel, context: PictureContext): Promise<Picture[]> {
+  const seed = deriveSeed(context.seed, 'flow');
+  const pictures: Picture[] = [];
+  if (model.isImage) pictures.push({ name: 'samples', figure: temperatureSamplesFigure(model, seed) });
+  else if (model.config.inputShape[0] === 2) {
+    pictures.push({ name: 'density', figure: densityFigure(model, context.data, seed) });
+    pictures.push({ name: 'layers', figure: layersFigure(model) });
   }
-  return paths;
+  const curves = curvesFigure(
+    context.history,
+    [
+      { title: 'train -log p(x) (nats)', fields: ['loss'] },
+      { title: 'test log p(x) (nats)', fields: ['test_loglik'] },
+      { title: 'test bits/dim', fields: ['test_bits_per_dim'] },
+    ],
+    { title: 'Training curves' },
+  );
+  if (curves !== null) pictures.push({ name: 'curves', figure: curves });
+  return Promise.resolve(pictures);
 }

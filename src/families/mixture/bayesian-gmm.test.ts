@@ -4,9 +4,9 @@ import {
   type BayesianCovarianceType,
   type WeightConcentrationPriorType,
 } from './bayesian-gmm.js';
-import { digamma, lbeta, lgamma } from './bayesian-gmm-special.js';
+import { digamma, lbeta, lgamma } from './bayesian-special.js';
 import { GaussianMixtureError } from './gmm.js';
-import { threeClusters } from '../../test/gmm-data.js';
+import { threeClusters } from '../../../test/gmm-data.js';
 
 // The generator of gmm.test.ts, written identically in the Python that produced the references below.
 const X = threeClusters();
@@ -376,7 +376,7 @@ describe('BayesianGaussianMixture.sample', () => {
     'draws 100k points with the mixture mean and covariance (%s)',
     (covarianceType) => {
       const bgm = new BayesianGaussianMixture(4, { covarianceType, init: { means: MEANS_INIT } }).fit(X);
-      const { data, n, d, labels } = bgm.sample(100_000, 5);
+      const { data, n, d, labels } = bgm.sample(100_000, { seed: 5 });
       expect([n, d, data.length]).toEqual([100_000, 2, 200_000]);
       // Mixture moments: mu = sum_j w_j m_j, Sigma = sum_j w_j (S_j + m_j m_j^T) - mu mu^T, S_j = L_j L_j^T.
       const mu = [0, 0];

@@ -7,14 +7,14 @@
  * References: Bishop, "Pattern Recognition and Machine Learning" (2006), section 10.2; Blei & Jordan,
  * "Variational inference for Dirichlet process mixtures" (2006).
  */
-import { Random } from '../engine/random.js';
-import { digamma, lbeta, lgamma } from './bayesian-gmm-special.js';
+import { Random } from '../../engine/random.js';
+import { digamma, lbeta, lgamma } from './bayesian-special.js';
 import {
   checkCovariancePriorForm,
   estimateWishart,
   logDetWishartCholesky,
   resolveCovariancePrior,
-} from './bayesian-gmm-wishart.js';
+} from './wishart.js';
 import {
   choleskyFactors,
   COVARIANCE_TYPES,
@@ -23,8 +23,8 @@ import {
   GaussianMixtureError,
   sampleComponents,
   type CovarianceType,
-} from './gmm-covariance.js';
-import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
+} from './covariance.js';
+import { kmeansLabels, nearestCentre } from './kmeans.js';
 import { toMatrix, type MatrixInput } from './gmm.js';
 
 /**
@@ -416,10 +416,18 @@ export class BayesianGaussianMixture {
    * @example
    * const { data, labels } = bgm.sample(1000, 7);
    */
-  sample(n: number, seed = 0): { data: Float64Array; n: number; d: number; labels: Int32Array } {
+  sample(
+    n: number,
+    { seed = 0, temperature = 1 }: { seed?: number; temperature?: number } = {},
+  ): { data: Float64Array; n: number; d: number; labels: Int32Array } {
     if (!Number.isInteger(n) || n < 1) fail(`argument 'n' must be an integer >= 1, got ${n}`);
+    if (!(temperature > 0 && Number.isFinite(temperature)))
+      fail(`option 'temperature' must be a positive number, got ${temperature}`);
     this.checkFitted();
-    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, seed);
+    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, {
+      seed,
+      temperature,
+    });
   }
 
   private checkFitted(x?: MatrixInput): { data: Float64Array; n: number; d: number } {

@@ -7,7 +7,7 @@ import {
   scatterDiagonals,
   scatterMatrices,
   type CovarianceType,
-} from './gmm-covariance.js';
+} from './covariance.js';
 
 const X = [0.5, -1.0, 2.0, 3.0, 0.25, -0.5, -2.0, 1.5, 0.0];
 const MEANS = [0.0, 0.0, 1.0, 1.0, -1.0, 0.5];

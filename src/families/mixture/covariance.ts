@@ -3,8 +3,8 @@
  * M-step estimates, their Cholesky factors and the component log-densities computed from those factors. All arrays
  * are flat row-major float64; `x` is n x d, `resp` n x k, `means` k x d.
  */
-import { Random } from '../engine/random.js';
-import { cholesky, NotPositiveDefiniteError } from '../linalg/index.js';
+import { Random } from '../../engine/random.js';
+import { cholesky, NotPositiveDefiniteError } from '../../linalg/index.js';
 
 /** 'full': one d x d matrix per component; 'tied': one shared d x d; 'diag': d variances each; 'spherical': one. */
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -227,8 +227,8 @@ export function componentFactor(
 
 /**
  * Draw n points from a mixture given by its weights, means (k x d) and covariance factors (in the layout of
- * `type`, see {@link choleskyFactors}): z ~ Categorical(weights), x = mu_z + L_z eps with eps ~ N(0, I). Returns
- * the points (n x d) and their z.
+ * `type`, see {@link choleskyFactors}): z ~ Categorical(weights), x = mu_z + T L_z eps with eps ~ N(0, I) at
+ * temperature T (1: the mixture itself). Returns the points (n x d) and their z.
  */
 export function sampleComponents(
   type: CovarianceType,
@@ -237,7 +237,7 @@ export function sampleComponents(
   factors: Float64Array,
   d: number,
   n: number,
-  seed: number,
+  { seed, temperature = 1 }: { seed: number; temperature?: number },
 ): { data: Float64Array; n: number; d: number; labels: Int32Array } {
   const k = weights.length;
   const random = new Random(seed);
@@ -250,7 +250,7 @@ export function sampleComponents(
     let j = 0;
     while (j < k - 1 && u >= weights[j]) u -= weights[j++];
     labels[i] = j;
-    for (let a = 0; a < d; a++) eps[a] = random.normal();
+    for (let a = 0; a < d; a++) eps[a] = temperature * random.normal();
     for (let a = 0; a < d; a++) {
       let s = means[j * d + a];
       for (let b = 0; b <= a; b++) s += dense[j][a * d + b] * eps[b];

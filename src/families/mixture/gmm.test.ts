@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { threeClusters } from '../../test/gmm-data.js';
+import { threeClusters } from '../../../test/gmm-data.js';
 import { GaussianMixture, GaussianMixtureError, type CovarianceType, type MatrixInput } from './gmm.js';
 
 const X = threeClusters();
@@ -229,7 +229,7 @@ describe('initialisation, prediction and sampling', () => {
 
   it('sample draws the mixture: weights, means and covariance from 60k draws', () => {
     const gmm = new GaussianMixture(3, { init: { means: MEANS_INIT } }).fit(X);
-    const { data, n, labels } = gmm.sample(60_000, 11);
+    const { data, n, labels } = gmm.sample(60_000, { seed: 11 });
     const counts = [0, 0, 0];
     const sums = [0, 0, 0, 0, 0, 0];
     const cross = [0, 0, 0];

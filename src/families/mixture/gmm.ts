@@ -6,7 +6,7 @@
  * References: Dempster, Laird & Rubin, "Maximum Likelihood from Incomplete Data via the EM Algorithm" (1977);
  * Neal & Hinton, "A view of the EM algorithm that justifies incremental, sparse, and other variants" (1998).
  */
-import { Random } from '../engine/random.js';
+import { Random } from '../../engine/random.js';
 import {
   choleskyFactors,
   COVARIANCE_TYPES,
@@ -17,8 +17,8 @@ import {
   sampleComponents,
   NEGLIGIBLE_RESPONSIBILITY,
   type CovarianceType,
-} from './gmm-covariance.js';
-import { kmeansLabels, nearestCentre } from './gmm-kmeans.js';
+} from './covariance.js';
+import { kmeansLabels, nearestCentre } from './kmeans.js';
 import {
   batchStatistics,
   blendStatistics,
@@ -27,10 +27,10 @@ import {
   onlineStepSize,
   statisticsMStep,
   type MixtureStatistics,
-} from './gmm-online.js';
+} from './online.js';
 
-export { GaussianMixtureError, COVARIANCE_TYPES } from './gmm-covariance.js';
-export type { CovarianceType } from './gmm-covariance.js';
+export { GaussianMixtureError, COVARIANCE_TYPES } from './covariance.js';
+export type { CovarianceType } from './covariance.js';
 
 /** An n x d data set: a flat row-major float64 array with its shape, or an array of rows. */
 export type MatrixInput = { data: Float64Array; n: number; d: number } | number[][];
@@ -451,10 +451,18 @@ export class GaussianMixture {
   }
 
   /** Draw n points: z ~ Categorical(pi), x = mu_z + L_z eps with eps ~ N(0, I). Returns the points and their z. */
-  sample(n: number, seed = 0): { data: Float64Array; n: number; d: number; labels: Int32Array } {
+  sample(
+    n: number,
+    { seed = 0, temperature = 1 }: { seed?: number; temperature?: number } = {},
+  ): { data: Float64Array; n: number; d: number; labels: Int32Array } {
     if (!Number.isInteger(n) || n < 1) fail(`argument 'n' must be an integer >= 1, got ${n}`);
+    if (!(temperature > 0 && Number.isFinite(temperature)))
+      fail(`option 'temperature' must be a positive number, got ${temperature}`);
     this.checkFitted();
-    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, seed);
+    return sampleComponents(this.covarianceType, this.weights, this.means, this.factors, this.d, n, {
+      seed,
+      temperature,
+    });
   }
 
   /** Free parameters: covariances + k d means + (k - 1) weights (sklearn's `_n_parameters`). */

@@ -2,7 +2,7 @@
  * k-means for initialising a Gaussian mixture, as scikit-learn's `KMeans(n_init=1)`: greedy k-means++ seeding, then
  * Lloyd iterations until the labels stop changing or the centres move less than 1e-4 times the mean variance.
  */
-import type { Random } from '../engine/random.js';
+import type { Random } from '../../engine/random.js';
 
 function squaredDistance(x: Float64Array, i: number, c: Float64Array, j: number, d: number): number {
   let s = 0;

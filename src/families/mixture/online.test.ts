@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GaussianMixture, GaussianMixtureError, type CovarianceType } from './gmm.js';
-import { batchStatistics, blendStatistics, copyStatistics, onlineStepSize } from './gmm-online.js';
+import { batchStatistics, blendStatistics, copyStatistics, onlineStepSize } from './online.js';
 
 type Matrix = { data: Float64Array; n: number; d: number };
 

@@ -5,7 +5,7 @@
  * running average s <- (1 - gamma_t) s + gamma_t s_batch; the M-step maps the averaged statistics to parameters.
  * All arrays are flat row-major float64; `x` is n x d, `resp` n x k.
  */
-import { choleskyFactors, GaussianMixtureError, type CovarianceType } from './gmm-covariance.js';
+import { choleskyFactors, GaussianMixtureError, type CovarianceType } from './covariance.js';
 
 /**
  * Per-point averages of the complete-data sufficient statistics: r_j = (1/n) sum_i r_ij (k),

@@ -3,15 +3,21 @@
  * iterations side by side, and the lower bound per iteration. Data of more than two dimensions is shown on its
  * first two principal components, and each component by its projection: mean P (mu - c), covariance P Sigma P^T.
  */
-import { join } from 'node:path';
-import { curvesPng } from '../plot/curves.js';
-import { writePng } from '../plot/chart.js';
-import { mixturePng, mixtureStripPng } from '../plot/mixture.js';
-import { principalComponents } from '../plot/pca.js';
-import type { PointSet } from '../data/points.js';
+import { chartFigure, type Figure } from '../../plot/figure.js';
+import { curvesSpec } from '../../plot/curves.js';
+import { mixtureSpec, mixtureStripSpec } from '../../plot/mixture.js';
+import { principalComponents } from '../../plot/pca.js';
+import type { Picture, PictureContext } from '../family.js';
 import { BayesianGaussianMixture } from './bayesian-gmm.js';
-import type { CovarianceType } from './gmm-covariance.js';
-import type { Mixture } from './gmm-io.js';
+import type { CovarianceType } from './covariance.js';
+import type { Mixture, MixtureModel } from './model.js';
+
+/** n rows of d float64 values, row-major. */
+export interface PointSet {
+  data: Float64Array;
+  n: number;
+  d: number;
+}
 
 /** A map from d-dimensional points to the plane: rows of `components` (2 x d) applied to x - `center`. */
 export interface Projection {
@@ -151,75 +157,126 @@ export function frameIterations(last: number, count = 5): number[] {
   return [...picks].sort((a, b) => a - b).slice(0, count);
 }
 
-/** What {@link writeMixturePictures} needs. */
-export interface MixturePictureInput {
-  model: Mixture;
-  points: PointSet;
-  projection: Projection;
-  /** The fit at every iteration of the kept run (from `fit`'s `onIteration`). */
-  frames: FitFrame[];
-  /** The bound per point at each iteration: EM's mean log-likelihood, or the variational bound over n. */
-  lowerBounds: number[];
-  title: string;
+/** The points of a data set as float64 rows. */
+function pointsOf(data: { values: Float32Array | Float64Array; n: number; shape: number[] }): PointSet {
+  const d = data.shape.reduce((x, y) => x * y, 1);
+  return {
+    data: data.values instanceof Float64Array ? data.values : Float64Array.from(data.values),
+    n: data.n,
+    d,
+  };
 }
 
-/**
- * Write `mixture.png` (the data coloured by most probable component, with 1- and 2-sigma ellipses), `fit.png`
- * (the fit at up to five iterations) and `lower-bound.png` into `outDir`; returns their paths.
- */
-export async function writeMixturePictures(outDir: string, input: MixturePictureInput): Promise<string[]> {
-  const { model, points, projection, frames, lowerBounds, title } = input;
+/** The title of a mixture's pictures: `8-component full mixture, 8gaussians`. */
+function titleOf(model: MixtureModel, data: string): string {
+  const { kind, k, covarianceType } = model.config;
+  return `${kind === 'bayesian-gmm' ? 'Bayesian ' : ''}${k}-component ${covarianceType} mixture, ${data}`;
+}
+
+/** The data coloured by most probable component, with each component's 1- and 2-sigma ellipses. */
+function mixtureFigure(mixture: Mixture, points: PointSet, projection: Projection, title: string): Figure {
   const [xTitle, yTitle] = projection.axes;
   const shown = thinRows(points, points.d > 50 ? 1000 : 5000);
   const plane = projectPoints(projection, shown);
-  const components = projectComponents(model, projection);
-  const written: string[] = [];
-  const mixturePath = join(outDir, 'mixture.png');
-  await writePng(
-    mixturePath,
-    await mixturePng(plane, model.predict(shown), components, { title, xTitle, yTitle }),
-  );
-  written.push(mixturePath);
-  if (frames.length > 0) {
-    const few = thinRows(points, 1500);
-    const fewPlane = projectPoints(projection, few);
-    const picked = frameIterations(frames.length - 1).map((i) => frames[i]);
-    const stripPath = join(outDir, 'fit.png');
-    await writePng(
-      stripPath,
-      await mixtureStripPng(
+  const components = projectComponents(mixture, projection);
+  return chartFigure(mixtureSpec(plane, mixture.predict(shown), components, { title, xTitle, yTitle }));
+}
+
+/**
+ * What the picture of a fit's progress needs, recorded as EM goes: the components in the plane at every iteration
+ * of each run. `pictures` then draws `fit.png`, the fit at up to five iterations of the run that was kept.
+ */
+export function fitPictures(model: MixtureModel, points: PointSet) {
+  const projection = points.d >= 2 ? planeProjection(points) : null;
+  const framesByRun: FitFrame[][] = [];
+  const lastBoundByRun: number[] = [];
+  return {
+    record(run: number, iteration: number, lowerBound: number): void {
+      lastBoundByRun[run] = lowerBound;
+      if (projection !== null)
+        (framesByRun[run] ??= []).push({
+          iteration,
+          components: projectComponents(model.mixture, projection),
+        });
+    },
+    pictures(data: string): Picture[] {
+      const m = model.mixture;
+      // The kept run is the one whose bounds the model reports (fit keeps the best of nInit runs).
+      const kept = lastBoundByRun.findIndex(
+        (bound, run) => bound === m.lowerBounds.at(-1) && framesByRun[run]?.length === m.nIter + 1,
+      );
+      const frames = framesByRun[Math.max(0, kept)] ?? [];
+      if (projection === null || frames.length === 0) return [];
+      const few = thinRows(points, 1500);
+      const fewPlane = projectPoints(projection, few);
+      const picked = frameIterations(frames.length - 1).map((i) => frames[i]);
+      const how = m instanceof BayesianGaussianMixture ? 'variational Bayes' : 'EM';
+      const spec = mixtureStripSpec(
         picked.map((f) => ({
           title: f.iteration === 0 ? 'initial' : `iteration ${f.iteration}`,
           points: fewPlane,
           labels: planeLabels(fewPlane, f.components),
           components: f.components,
         })),
-        {
-          title: `${title}: the fit as ${model instanceof BayesianGaussianMixture ? 'variational Bayes' : 'EM'} goes`,
-        },
-      ),
-    );
-    written.push(stripPath);
-  }
-  if (lowerBounds.length > 1) {
-    const boundPath = join(outDir, 'lower-bound.png');
-    const bayesian = model instanceof BayesianGaussianMixture;
+        { title: `${titleOf(model, data)}: the fit as ${how} goes` },
+      );
+      return [{ name: 'fit', figure: chartFigure(spec) }];
+    },
+  };
+}
+
+/**
+ * The pictures of a fitted mixture: `mixture` (the training data with the components' ellipses, on the first two
+ * principal components beyond 2-D) and `lower-bound` (the bound per point at each iteration: EM's mean
+ * log-likelihood, or the variational bound over n).
+ */
+export async function mixturePictures(model: MixtureModel, context: PictureContext): Promise<Picture[]> {
+  const points = pointsOf(context.train);
+  if (points.d < 2) return [];
+  const m = model.mixture;
+  const projection = planeProjection(points);
+  const pictures: Picture[] = [
+    { name: 'mixture', figure: mixtureFigure(m, points, projection, titleOf(model, context.data)) },
+  ];
+  const bayesian = m instanceof BayesianGaussianMixture;
+  const bounds = m.lowerBounds.map((v) => (bayesian ? v / points.n : v));
+  if (bounds.length > 1) {
     const field = bayesian ? 'elbo' : 'mean_loglik';
-    await writePng(
-      boundPath,
-      await curvesPng(
-        lowerBounds.map((v, i) => ({ iteration: i + 1, [field]: v })),
-        {
-          x: 'iteration',
-          series: [field],
-          seriesTitles: {
-            [field]: bayesian ? 'ELBO per point (up to a constant)' : 'mean log-likelihood (nats)',
-          },
-          title: 'Lower bound per iteration',
+    const spec = curvesSpec(
+      bounds.map((v, i) => ({ iteration: i + 1, [field]: v })),
+      {
+        x: 'iteration',
+        series: [field],
+        seriesTitles: {
+          [field]: bayesian ? 'ELBO per point (up to a constant)' : 'mean log-likelihood (nats)',
         },
-      ),
+        title: 'Lower bound per iteration',
+      },
     );
-    written.push(boundPath);
+    pictures.push({ name: 'lower-bound', figure: chartFigure(spec) });
   }
-  return written;
+  return Promise.resolve(pictures);
+}
+
+/** Samples of a mixture with its ellipses, on the samples' own plane. */
+export function mixtureSamplesFigure(
+  model: MixtureModel,
+  samples: { values: Float32Array | Float64Array; n: number; shape: number[]; labels: Int32Array | null },
+): Figure {
+  const points = pointsOf(samples);
+  if (points.d < 2) throw new RangeError('a picture of samples needs points of 2 or more values');
+  const projection = planeProjection(points);
+  const [xTitle, yTitle] = projection.axes;
+  return chartFigure(
+    mixtureSpec(
+      projectPoints(projection, points),
+      samples.labels ?? new Int32Array(points.n),
+      projectComponents(model.mixture, projection),
+      {
+        title: `${samples.n} samples`,
+        xTitle,
+        yTitle,
+      },
+    ),
+  );
 }

@@ -9,8 +9,8 @@
  *
  * References: Bishop, "Pattern Recognition and Machine Learning" (2006), equations 10.60-10.63.
  */
-import { cholesky, NotPositiveDefiniteError } from '../linalg/index.js';
-import { GaussianMixtureError, type CovarianceType } from './gmm-covariance.js';
+import { cholesky, NotPositiveDefiniteError } from '../../linalg/index.js';
+import { GaussianMixtureError, type CovarianceType } from './covariance.js';
 
 /** The priors of q(mu_j, Lambda_j): beta_0, m_0, nu_0 and W_0^-1 (d*d for full/tied, d for diag, 1 spherical). */
 export interface NormalWishartPrior {

@@ -1,42 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveVaeConfig, VAE_KINDS, type VaeConfig, type VaeKind } from './vae-config.js';
+import * as tf from '../../engine/tf.js';
+import { OptionError } from '../../train/options.js';
+import { resolveVaeConfig, VAE_KINDS, type VaeKind } from './config.js';
+import { VAE } from './model.js';
 
-const SHAPE: [number, number, number] = [28, 28, 1];
+const SHAPE = [28, 28, 1];
 
 describe('resolveVaeConfig defaults', () => {
-  it('gives the AEVB VAE for kind vae', () => {
-    expect(resolveVaeConfig('vae', { inputShape: SHAPE })).toEqual({
-      kind: 'vae',
-      inputShape: [28, 28, 1],
-      latent: 20,
-      hidden: [400],
-      activation: 'relu',
-      architecture: 'mlp',
-      likelihood: 'bernoulli',
-      decoderScale: 1,
-      estimator: 'analytic-kl',
-      samples: 1,
-      beta: 1,
-      warmup: 0,
-      iwSamples: 1,
-      prior: 'normal',
-      priorComponents: 10,
-      numClasses: 0,
-      conditionalPrior: false,
-      datasetScaling: false,
-      learningRate: 1e-3,
-      seed: 0,
-    });
+  it('gives the AEVB VAE on images: a 784-400-20 ReLU MLP whose decoder outputs Bernoulli probabilities', () => {
+    const vae = new VAE(resolveVaeConfig('vae', { inputShape: SHAPE }));
+    // Encoder 784 -> 400 -> (20 loc, 20 log-variance), decoder 20 -> 400 -> 784 logits, no prior parameters.
+    const expected = 784 * 400 + 400 + 2 * (400 * 20 + 20) + (20 * 400 + 400) + (400 * 784 + 784);
+    expect(vae.numParameters()).toBe(expected);
+    const x = vae.sample(3, { seed: 0 });
+    const values = x.dataSync();
+    expect(values.every((v) => v > 0 && v < 1)).toBe(true); // sigmoid probabilities, not Gaussian means
+    expect(vae.optimizer.learningRate).toBe(1e-3);
+    x.dispose();
+    vae.dispose();
   });
 
-  it.each<[VaeKind, Partial<VaeConfig>]>([
-    ['vae', { beta: 1, iwSamples: 1, numClasses: 0, conditionalPrior: false }],
-    ['beta-vae', { beta: 4, iwSamples: 1, numClasses: 0, conditionalPrior: false }],
-    ['iwae', { beta: 1, iwSamples: 5, numClasses: 0, conditionalPrior: false }],
-    ['cvae', { beta: 1, iwSamples: 1, numClasses: 10, conditionalPrior: true }],
-  ])('sets the defaults of %s', (kind, expected) => {
-    const config = resolveVaeConfig(kind, { inputShape: SHAPE });
-    expect(config).toMatchObject({ ...expected, kind, latent: 20, hidden: [400] });
+  it('gives a small Gaussian VAE on vectors, whose likelihood scores real numbers', () => {
+    const config = resolveVaeConfig('vae', { inputShape: [2] });
+    const vae = new VAE(config);
+    const z = tf.zeros<tf.Rank.R2>([1, config.latent]);
+    const lp = tf.tidy(() => vae.likelihood(z).logProb(tf.tensor2d([[-3.2, 1.7]])));
+    expect(Number.isFinite(lp.dataSync()[0])).toBe(true); // a Bernoulli would give -Infinity or NaN here
+    expect(config.latent).toBeLessThan(20);
+    tf.dispose([z, lp]);
+    vae.dispose();
   });
 
   it('lets options override the kind defaults, but not the kind', () => {
@@ -54,7 +46,12 @@ describe('resolveVaeConfig defaults', () => {
 
   it('is a fixed point: resolving a resolved configuration changes nothing', () => {
     for (const kind of VAE_KINDS) {
-      const config = resolveVaeConfig(kind, { inputShape: [8, 8, 3], latent: 4, hidden: [16, 8] });
+      const config = resolveVaeConfig(kind, {
+        inputShape: [8, 8, 3],
+        latent: 4,
+        hidden: [16, 8],
+        numClasses: 3,
+      });
       expect(resolveVaeConfig(kind, config)).toEqual(config);
     }
   });
@@ -73,7 +70,7 @@ describe('resolveVaeConfig validation', () => {
       'a 2-d input shape',
       'vae',
       { inputShape: [28, 28] },
-      `'inputShape' must be [height, width, channels], got [28,28]`,
+      `'inputShape' must be [height, width, channels] or [d], got [28,28]`,
     ],
     [
       'a zero image width',
@@ -81,14 +78,24 @@ describe('resolveVaeConfig validation', () => {
       { inputShape: [28, 0, 1] },
       `'inputShape[1]' must be a positive integer, got 0`,
     ],
-    ['a zero latent size', 'vae', { latent: 0 }, `'latent' must be a positive integer, got 0`],
-    ['a fractional latent size', 'vae', { latent: 2.5 }, `'latent' must be a positive integer, got 2.5`],
-    ['hidden not a list', 'vae', { hidden: 400 }, `'hidden' must be a list of widths, got 400`],
+    ['a zero latent size', 'vae', { latent: 0 }, `'latent' must be a positive integer at most 4096, got 0`],
+    [
+      'a fractional latent size',
+      'vae',
+      { latent: 2.5 },
+      `'latent' must be a positive integer at most 4096, got 2.5`,
+    ],
+    [
+      'hidden not a list',
+      'vae',
+      { hidden: 400 },
+      `'hidden' must be a list of positive integers such as [512, 256], each at most 16384, got 400`,
+    ],
     [
       'a negative hidden width',
       'vae',
       { hidden: [400, -1] },
-      `'hidden[1]' must be a positive integer, got -1`,
+      `'hidden' must be a list of positive integers such as [512, 256], each at most 16384, got [400,-1]`,
     ],
     [
       'an unknown activation',
@@ -108,11 +115,16 @@ describe('resolveVaeConfig validation', () => {
       { likelihood: 'poisson' },
       `'likelihood' must be one of bernoulli, gaussian, gaussian-fixed, got 'poisson'`,
     ],
-    ['a zero decoder scale', 'vae', { decoderScale: 0 }, `'decoderScale' must be a positive number, got 0`],
+    [
+      'a zero decoder scale',
+      'vae',
+      { likelihood: 'gaussian-fixed', decoderScale: 0 },
+      `'decoderScale' must be a positive number, got 0`,
+    ],
     [
       'an infinite decoder scale',
       'vae',
-      { decoderScale: Infinity },
+      { likelihood: 'gaussian-fixed', decoderScale: Infinity },
       `'decoderScale' must be a positive number`,
     ],
     [
@@ -121,23 +133,28 @@ describe('resolveVaeConfig validation', () => {
       { estimator: 'exact' },
       `'estimator' must be one of analytic-kl, monte-carlo, got 'exact'`,
     ],
-    ['zero samples', 'vae', { samples: 0 }, `'samples' must be a positive integer, got 0`],
+    ['zero samples', 'vae', { samples: 0 }, `'samples' must be a positive integer at most 100000, got 0`],
     ['a negative beta', 'beta-vae', { beta: -1 }, `'beta' must be a number >= 0, got -1`],
     ['a NaN beta', 'vae', { beta: NaN }, `'beta' must be a number >= 0, got NaN`],
-    ['a negative warm-up', 'vae', { warmup: -1 }, `'warmup' must be a number of epochs >= 0, got -1`],
-    ['zero importance samples', 'vae', { iwSamples: 0 }, `'iwSamples' must be a positive integer, got 0`],
+    ['a negative warm-up', 'vae', { warmup: -1 }, `'warmup' must be a number >= 0, got -1`],
+    [
+      'zero importance samples',
+      'vae',
+      { iwSamples: 0 },
+      `'iwSamples' must be an integer >= 2 and at most 100000, got 0`,
+    ],
     [
       'an IWAE with K = 1',
       'iwae',
       { iwSamples: 1 },
-      `'iwSamples' must be at least 2 for an IWAE (K = 1 is the VAE), got 1`,
+      `'iwSamples' must be an integer >= 2 and at most 100000, got 1`,
     ],
     ['an unknown prior', 'vae', { prior: 'vamp' }, `'prior' must be one of normal, mixture, got 'vamp'`],
     [
       'a one-component mixture',
       'vae',
       { prior: 'mixture', priorComponents: 1 },
-      `'priorComponents' must be an integer >= 2, got 1`,
+      `'priorComponents' must be an integer >= 2 and at most 1000, got 1`,
     ],
     [
       'a CVAE with one class',
@@ -156,19 +173,21 @@ describe('resolveVaeConfig validation', () => {
     ['a fractional seed', 'vae', { seed: 1.5 }, `'seed' must be an integer >= 0, got 1.5`],
   ];
 
-  it.each(cases)('rejects %s with a ConfigError naming the option', (_name, kind, options, message) => {
+  it.each(cases)('rejects %s with an OptionError naming the option', (_name, kind, options, message) => {
     const call = () => resolveVaeConfig(kind, { inputShape: SHAPE, ...options });
-    expect(call).toThrow(ConfigError);
+    expect(call).toThrow(OptionError);
     expect(call).toThrow(message);
   });
 
-  it('names its errors ConfigError, for the command line', () => {
+  it('names its errors OptionError, with the option and the reason apart', () => {
     try {
       resolveVaeConfig('vae', { inputShape: SHAPE, latent: -3 });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(Error);
-      expect((e as Error).name).toBe('ConfigError');
+      expect((e as Error).name).toBe('OptionError');
+      expect((e as OptionError).option).toBe('latent');
+      expect((e as OptionError).reason).toBe('must be a positive integer at most 4096, got -3');
       expect((e as Error).message).not.toContain('\n');
     }
   });

@@ -1,10 +1,19 @@
 /**
- * The configuration of a VAE-family model: what `config.json` stores and what the CLI's flags set. One record for
- * the VAE, the beta-VAE, the IWAE and the conditional VAE, which differ in their objective and conditioning only.
+ * The configuration of a VAE-family model: what `config.json` stores and what the options set. One record for the
+ * VAE, the beta-VAE, the IWAE and the conditional VAE, which differ in their objective and conditioning only. The
+ * options are declared once, here ({@link VAE_OPTIONS}); the defaults of {@link resolveVaeConfig} are theirs.
  */
-import { ACTIVATIONS, type Activation } from '../nn/activations.js';
-import { ELBO_ESTIMATORS, type ElboEstimator } from '../inference/elbo.js';
-import { ARCHITECTURES, LIKELIHOODS, type Architecture, type Likelihood } from './vae-networks.js';
+import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
+import { ELBO_ESTIMATORS, type ElboEstimator } from '../../inference/elbo.js';
+import type { DataKind } from '../../data/dataset.js';
+import {
+  checkOptionValue,
+  defaultOf,
+  OptionError,
+  type OptionSpec,
+  type OptionValue,
+} from '../../train/options.js';
+import { ARCHITECTURES, LIKELIHOODS, type Architecture, type Likelihood } from './networks.js';
 
 export type VaeKind = 'vae' | 'beta-vae' | 'iwae' | 'cvae';
 export const VAE_KINDS: readonly VaeKind[] = ['vae', 'beta-vae', 'iwae', 'cvae'];
@@ -13,8 +22,8 @@ export const PRIOR_KINDS: readonly PriorKind[] = ['normal', 'mixture'];
 
 export interface VaeConfig {
   kind: VaeKind;
-  /** [height, width, channels] of one example. */
-  inputShape: [number, number, number];
+  /** The shape of one example: `[height, width, channels]` for images, `[d]` for vectors. */
+  inputShape: number[];
   /** d, the latent dimension. */
   latent: number;
   /** Widths of the encoder's hidden layers; the decoder mirrors them. For `conv`, the dense width after the convs. */
@@ -46,105 +55,237 @@ export interface VaeConfig {
   seed: number;
 }
 
-const BASE: Omit<VaeConfig, 'kind' | 'inputShape'> = {
-  latent: 20,
-  hidden: [400],
-  activation: 'relu',
-  architecture: 'mlp',
-  likelihood: 'bernoulli',
-  decoderScale: 1,
-  estimator: 'analytic-kl',
-  samples: 1,
-  beta: 1,
-  warmup: 0,
-  iwSamples: 1,
-  prior: 'normal',
-  priorComponents: 10,
-  numClasses: 0,
-  conditionalPrior: false,
-  datasetScaling: false,
-  learningRate: 1e-3,
-  seed: 0,
-};
-
-/** What each kind changes from the base defaults. */
-const KIND_DEFAULTS: Record<VaeKind, Partial<VaeConfig>> = {
-  vae: {},
-  'beta-vae': { beta: 4 },
-  iwae: { iwSamples: 5 },
-  cvae: { numClasses: 10, conditionalPrior: true },
-};
-
-/** A configuration error: the message names the option and what was expected. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function positiveInt(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1)
-    throw new ConfigError(`'${name}' must be a positive integer, got ${value}`);
-}
-
-function oneOf<T>(value: T, choices: readonly T[], name: string): void {
-  if (!choices.includes(value))
-    throw new ConfigError(`'${name}' must be one of ${choices.join(', ')}, got '${String(value)}'`);
-}
+const ELBO_KINDS: readonly VaeKind[] = ['vae', 'beta-vae', 'cvae'];
+const byData =
+  <T extends OptionValue>(image: T, vector: T) =>
+  ({ data }: { data: DataKind }) =>
+    data === 'image' ? image : vector;
 
 /**
- * The full configuration of a model of `kind`: the base defaults (the AEVB VAE: 400 ReLU units, 20 latents,
- * Bernoulli decoder, analytic KL, Adam 1e-3), the kind's own (beta 4 for `beta-vae`, K = 5 for `iwae`, 10 classes
- * and a learned prior for `cvae`), then `options`. Validates every field.
+ * The options of the VAE family, as `latentlab train vae|beta-vae|iwae|cvae` and `--config` take them. Their
+ * defaults are the AEVB VAE's on images (784-400-20 ReLU MLP, Bernoulli decoder, analytic KL, Adam 1e-3) and a
+ * small Gaussian VAE on vectors.
+ */
+export const VAE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'latent',
+    sizes: true,
+    type: 'integer',
+    min: 1,
+    max: 4096,
+    placeholder: '<d>',
+    default: byData(20, 2),
+    help: 'latent dimensions',
+  },
+  {
+    name: 'hidden',
+    sizes: true,
+    type: 'integers',
+    min: 1,
+    max: 16384,
+    placeholder: '<widths>',
+    default: byData([400], [64, 64]),
+    help: 'hidden layer widths of the encoder (the decoder mirrors them), comma-separated',
+  },
+  { name: 'activation', type: 'choice', choices: ACTIVATIONS, default: 'relu', help: 'hidden activation' },
+  {
+    name: 'architecture',
+    type: 'choice',
+    choices: ARCHITECTURES,
+    default: 'mlp',
+    help: 'dense layers, or convolutions (images only)',
+  },
+  {
+    name: 'likelihood',
+    type: 'choice',
+    choices: LIKELIHOODS,
+    default: byData<string>('bernoulli', 'gaussian'),
+    help: 'decoder p(x|z): Bernoulli (images, binarized afresh each step), Gaussian with learned or fixed variance',
+  },
+  {
+    name: 'decoderScale',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1,
+    when: { option: 'likelihood', is: ['gaussian-fixed'] },
+    help: 'standard deviation of the gaussian-fixed decoder',
+  },
+  {
+    name: 'estimator',
+    type: 'choice',
+    choices: ELBO_ESTIMATORS,
+    default: 'analytic-kl',
+    kinds: ELBO_KINDS,
+    help: 'SGVB estimator: B (analytic KL) or A (Monte Carlo)',
+  },
+  {
+    name: 'samples',
+    type: 'integer',
+    min: 1,
+    max: 100000,
+    default: 1,
+    placeholder: '<L>',
+    kinds: ELBO_KINDS,
+    help: 'z samples per example in the ELBO',
+  },
+  {
+    name: 'beta',
+    type: 'number',
+    min: 0,
+    default: ({ kind }) => (kind === 'beta-vae' ? 4 : 1),
+    placeholder: '<b>',
+    kinds: ELBO_KINDS,
+    help: 'KL weight after the warm-up',
+  },
+  {
+    name: 'warmup',
+    type: 'number',
+    min: 0,
+    default: 0,
+    placeholder: '<epochs>',
+    kinds: ELBO_KINDS,
+    help: 'epochs of linear KL warm-up from 0 to beta',
+  },
+  {
+    name: 'iwSamples',
+    type: 'integer',
+    min: 2,
+    max: 100000,
+    default: 5,
+    placeholder: '<K>',
+    kinds: ['iwae'],
+    help: 'importance samples K of the IWAE bound',
+  },
+  {
+    name: 'prior',
+    type: 'choice',
+    choices: PRIOR_KINDS,
+    default: 'normal',
+    kinds: ['vae', 'beta-vae', 'iwae'],
+    help: 'prior p(z): N(0, I), or a learnable mixture of Gaussians',
+  },
+  {
+    name: 'priorComponents',
+    sizes: true,
+    type: 'integer',
+    min: 2,
+    max: 1000,
+    default: 10,
+    placeholder: '<k>',
+    kinds: ['vae', 'beta-vae', 'iwae'],
+    when: { option: 'prior', is: ['mixture'] },
+    help: 'components of the mixture prior',
+  },
+  {
+    name: 'conditionalPrior',
+    type: 'boolean',
+    default: true,
+    kinds: ['cvae'],
+    help: 'learn the prior p(z|c) (--no-conditional-prior: N(0, I))',
+  },
+  {
+    name: 'datasetScaling',
+    type: 'boolean',
+    default: false,
+    help: "scale the minibatch loss by N/M, the estimate of the whole training set's ELBO (AEVB eq. 8)",
+  },
+  {
+    name: 'lr',
+    configKey: 'learningRate',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1e-3,
+    placeholder: '<rate>',
+    help: 'Adam learning rate',
+  },
+  {
+    name: 'evalIw',
+    type: 'integer',
+    min: 0,
+    max: 100000,
+    default: 0,
+    placeholder: '<K>',
+    finalEvaluation: 'iw',
+    help: 'at the end, the importance-sampled test log-likelihood with K samples (0: none)',
+  },
+  {
+    name: 'iw',
+    type: 'integer',
+    min: 0,
+    max: 100000,
+    default: 0,
+    placeholder: '<K>',
+    command: 'eval',
+    help: 'also the importance-sampled log-likelihood with K samples',
+  },
+];
+
+/** The configuration fields the options set, with the option of each. */
+const FIELDS: ReadonlyArray<[keyof VaeConfig, OptionSpec]> = VAE_OPTIONS.filter(
+  (s) => (s.command ?? 'train') === 'train' && s.name !== 'evalIw',
+).map((s) => [(s.configKey ?? s.name) as keyof VaeConfig, s]);
+
+/**
+ * The full configuration of a model of `kind` for examples of shape `options.inputShape`: each field not given
+ * takes its option's default for that kind and that data (images when the shape is [h, w, c], vectors when it is
+ * [d]), then every field is checked. Throws an `OptionError` naming the field.
  *
  * @example
- * const config = resolveVaeConfig('beta-vae', { inputShape: [28, 28, 1], latent: 10 });
+ * const config = resolveVaeConfig('beta-vae', { inputShape: [28, 28, 1], latent: 10 }); // beta 4, Bernoulli
  */
 export function resolveVaeConfig(
   kind: VaeKind,
-  options: Partial<VaeConfig> & { inputShape: [number, number, number] },
+  options: Partial<VaeConfig> & { inputShape: number[] },
 ): VaeConfig {
-  oneOf(kind, VAE_KINDS, 'kind');
-  const c: VaeConfig = { ...BASE, ...KIND_DEFAULTS[kind], ...options, kind };
-  if (!Array.isArray(c.inputShape) || c.inputShape.length !== 3)
-    throw new ConfigError(
-      `'inputShape' must be [height, width, channels], got ${JSON.stringify(c.inputShape)}`,
+  if (!VAE_KINDS.includes(kind))
+    throw new OptionError('kind', `must be one of ${VAE_KINDS.join(', ')}, got '${String(kind)}'`);
+  const shape = options.inputShape;
+  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3))
+    throw new OptionError(
+      'inputShape',
+      `must be [height, width, channels] or [d], got ${JSON.stringify(shape)}`,
     );
-  c.inputShape.forEach((v, i) => positiveInt(v, `inputShape[${i}]`));
-  positiveInt(c.latent, 'latent');
-  if (!Array.isArray(c.hidden))
-    throw new ConfigError(`'hidden' must be a list of widths, got ${String(c.hidden)}`);
-  c.hidden.forEach((v, i) => positiveInt(v, `hidden[${i}]`));
-  oneOf(c.activation, ACTIVATIONS, 'activation');
-  oneOf(c.architecture, ARCHITECTURES, 'architecture');
-  oneOf(c.likelihood, LIKELIHOODS, 'likelihood');
-  if (!(c.decoderScale > 0 && Number.isFinite(c.decoderScale)))
-    throw new ConfigError(`'decoderScale' must be a positive number, got ${c.decoderScale}`);
-  oneOf(c.estimator, ELBO_ESTIMATORS, 'estimator');
-  positiveInt(c.samples, 'samples');
-  if (!(c.beta >= 0 && Number.isFinite(c.beta)))
-    throw new ConfigError(`'beta' must be a number >= 0, got ${c.beta}`);
-  if (!(c.warmup >= 0 && Number.isFinite(c.warmup)))
-    throw new ConfigError(`'warmup' must be a number of epochs >= 0, got ${c.warmup}`);
-  positiveInt(c.iwSamples, 'iwSamples');
-  if (kind === 'iwae' && c.iwSamples < 2)
-    throw new ConfigError(
-      `'iwSamples' must be at least 2 for an IWAE (K = 1 is the VAE), got ${c.iwSamples}`,
-    );
-  oneOf(c.prior, PRIOR_KINDS, 'prior');
-  if (c.prior === 'mixture' && (!Number.isInteger(c.priorComponents) || c.priorComponents < 2))
-    throw new ConfigError(`'priorComponents' must be an integer >= 2, got ${c.priorComponents}`);
+  shape.forEach((v, i) => {
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new OptionError(`inputShape[${i}]`, `must be a positive integer, got ${v}`);
+  });
+  const data: DataKind = shape.length === 3 ? 'image' : 'vector';
+  const context = { kind, data };
+  const c = { ...options, kind, inputShape: [...shape] } as VaeConfig;
+  const record = c as unknown as Record<string, unknown>;
+  for (const [field, spec] of FIELDS) record[field] ??= defaultOf(spec, context);
+  for (const [field, spec] of FIELDS) {
+    // A field another option switches off (the components of a prior that is not a mixture) is not checked.
+    const { when } = spec;
+    const other = when && FIELDS.find(([, s]) => s.name === when.option)?.[0];
+    if (when && other && !when.is.includes(record[other] as string)) continue;
+    record[field] = checkOptionValue({ ...spec, name: field }, record[field]);
+  }
+  c.numClasses ??= kind === 'cvae' ? 10 : 0; // MNIST's ten digits, unless told
+  c.seed ??= 0;
+  if (!Number.isSafeInteger(c.seed) || c.seed < 0)
+    throw new OptionError('seed', `must be an integer >= 0, got ${c.seed}`);
   if (kind === 'cvae') {
     if (!Number.isInteger(c.numClasses) || c.numClasses < 2)
-      throw new ConfigError(
-        `'numClasses' must be an integer >= 2 for a conditional VAE, got ${c.numClasses}`,
+      throw new OptionError(
+        'numClasses',
+        `must be an integer >= 2 for a conditional VAE, got ${c.numClasses}`,
       );
     if (c.prior === 'mixture')
-      throw new ConfigError(
-        `'prior' must be 'normal' for a conditional VAE (its prior is p(z|c)), got 'mixture'`,
+      throw new OptionError(
+        'prior',
+        `must be 'normal' for a conditional VAE (its prior is p(z|c)), got 'mixture'`,
       );
-  } else c.numClasses = 0;
-  if (!(c.learningRate > 0 && Number.isFinite(c.learningRate)))
-    throw new ConfigError(`'learningRate' must be a positive number, got ${c.learningRate}`);
-  if (!Number.isInteger(c.seed) || c.seed < 0)
-    throw new ConfigError(`'seed' must be an integer >= 0, got ${c.seed}`);
+  } else {
+    c.numClasses = 0;
+    c.conditionalPrior = false;
+  }
+  if (c.architecture === 'conv' && shape.length !== 3)
+    throw new OptionError(
+      'architecture',
+      `conv needs images, and the examples have shape [${shape.join(', ')}]`,
+    );
   return c;
 }

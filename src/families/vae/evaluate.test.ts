@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '../engine/tf.js';
-import { assertNoLeaks } from '../engine/memory.js';
-import type { ImageDataset } from '../data/dataset.js';
-import { ACTIVE_UNIT_THRESHOLD, evaluateVae } from './vae-evaluate.js';
-import { resolveVaeConfig, type VaeConfig, type VaeKind } from './vae-config.js';
-import { VAE } from './vae.js';
+import * as tf from '../../engine/tf.js';
+import { assertNoLeaks } from '../../engine/memory.js';
+import type { Dataset } from '../../data/dataset.js';
+import { ACTIVE_UNIT_THRESHOLD, evaluateVae } from './evaluate.js';
+import { resolveVaeConfig, type VaeConfig, type VaeKind } from './config.js';
+import { VAE } from './model.js';
 
 const D = 16;
 
@@ -15,7 +15,7 @@ function makeVae(kind: VaeKind = 'vae', options: Partial<VaeConfig> = {}): VAE {
 }
 
 /** `n` 4x4 images, binary (so that binarization keeps them) or grey, with labels 0, 1, 2, 0, ... */
-function dataset(n: number, grey = false, labelled = true): ImageDataset {
+function dataset(n: number, grey = false, labelled = true): Dataset {
   const images = new Float32Array(n * D);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < D; j++) {
@@ -24,12 +24,11 @@ function dataset(n: number, grey = false, labelled = true): ImageDataset {
     }
   return {
     name: 'tiny',
-    images,
+    kind: 'image',
+    shape: [4, 4, 1],
+    values: images,
     labels: labelled ? Int32Array.from({ length: n }, (_, i) => i % 3) : null,
     n,
-    height: 4,
-    width: 4,
-    channels: 1,
     numClasses: labelled ? 3 : 0,
   };
 }
@@ -37,7 +36,7 @@ function dataset(n: number, grey = false, labelled = true): ImageDataset {
 type Mat = number[][];
 
 /** The encoder's loc and log-variance of every image, in float64 from the variables' values. */
-function encode(model: VAE, data: ImageDataset): { loc: Mat; logvar: Mat } {
+function encode(model: VAE, data: Dataset): { loc: Mat; logvar: Mat } {
   const p = model.parameters();
   const get = (name: string) => p.get(name)!.arraySync() as Mat | number[];
   const affine = (x: Mat, prefix: string, relu = false): Mat => {
@@ -50,7 +49,7 @@ function encode(model: VAE, data: ImageDataset): { loc: Mat; logvar: Mat } {
       }),
     );
   };
-  const x = Array.from({ length: data.n }, (_, i) => Array.from(data.images.subarray(i * D, (i + 1) * D)));
+  const x = Array.from({ length: data.n }, (_, i) => Array.from(data.values.subarray(i * D, (i + 1) * D)));
   const h = affine(x, 'encoder.hidden0', true);
   return { loc: affine(h, 'encoder.loc'), logvar: affine(h, 'encoder.logvar') };
 }

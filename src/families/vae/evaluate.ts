@@ -2,14 +2,15 @@
  * Held-out metrics of a VAE-family model: the ELBO and its parts, the importance-sampled log-likelihood, and the
  * posterior-collapse diagnostics (KL per latent dimension, active units).
  */
-import * as tf from '../engine/tf.js';
-import { Independent } from '../distributions/independent.js';
-import { klDivergence } from '../distributions/kl.js';
-import { batches } from '../data/batches.js';
-import type { ImageDataset } from '../data/dataset.js';
-import { elboTerms } from '../inference/elbo.js';
-import { importanceLogLikelihood } from '../inference/importance.js';
-import type { VAE } from './vae.js';
+import * as tf from '../../engine/tf.js';
+import { deriveSeed } from '../../engine/random.js';
+import { Independent } from '../../distributions/independent.js';
+import { klDivergence } from '../../distributions/kl.js';
+import { batches } from '../../data/batches.js';
+import type { Dataset } from '../../data/dataset.js';
+import { elboTerms } from '../../inference/elbo.js';
+import { importanceLogLikelihood } from '../../inference/importance.js';
+import type { VAE } from './model.js';
 
 export interface VaeEvaluation {
   /** Test ELBO, nats per example (estimator B, L = 1, as the AEVB paper and the PyTorch peer report it). */
@@ -57,7 +58,7 @@ export const ACTIVE_UNIT_THRESHOLD = 0.01;
  * @example
  * const metrics = evaluateVae(vae, split.test, { iwSamples: 100 });
  */
-export function evaluateVae(model: VAE, data: ImageDataset, options: EvaluateOptions = {}): VaeEvaluation {
+export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions = {}): VaeEvaluation {
   const { batchSize = 500, iwSamples = 0, seed = 1, onProgress } = options;
   if (!Number.isInteger(iwSamples) || iwSamples < 0)
     throw new Error(`evaluate: argument 'iwSamples' must be an integer >= 0, got ${iwSamples}`);
@@ -70,13 +71,13 @@ export function evaluateVae(model: VAE, data: ImageDataset, options: EvaluateOpt
   let done = 0;
   for (const batch of batches(data, { batchSize, shuffle: false })) {
     const m = batch.x.shape[0];
-    const x = model.prepare(batch.x, seed * 100003 + batch.index + 1);
+    const x = model.prepare(batch.x, deriveSeed(seed, 'binarize', batch.index));
     try {
       const { elbo, rec, kl, mu, klDims } = tf.tidy((): BatchSums => {
         const context = model.context(batch.labels, m);
         const t = elboTerms(model, x, {
           estimator: 'analytic-kl',
-          seed: seed + 7919 * (batch.index + 1),
+          seed: deriveSeed(seed, 'elbo', batch.index),
           context,
         });
         const q = model.posterior(x, context);
@@ -112,7 +113,7 @@ export function evaluateVae(model: VAE, data: ImageDataset, options: EvaluateOpt
         const context = model.context(batch.labels, m);
         const ll = importanceLogLikelihood(model, x, {
           samples: iwSamples,
-          seed: seed + 104729 * (batch.index + 1),
+          seed: deriveSeed(seed, 'importance', batch.index),
           context,
         });
         context?.dispose();

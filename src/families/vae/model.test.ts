@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '../engine/tf.js';
-import { assertNoLeaks } from '../engine/memory.js';
-import { hasAnalyticKL } from '../distributions/kl.js';
-import { elboTerms } from '../inference/elbo.js';
-import { iwaeBound } from '../inference/iwae.js';
-import { resolveVaeConfig, type VaeConfig, type VaeKind } from './vae-config.js';
-import { VAE } from './vae.js';
+import * as tf from '../../engine/tf.js';
+import { assertNoLeaks } from '../../engine/memory.js';
+import { hasAnalyticKL } from '../../distributions/kl.js';
+import { elboTerms } from '../../inference/elbo.js';
+import { iwaeBound } from '../../inference/iwae.js';
+import { resolveVaeConfig, type VaeConfig, type VaeKind } from './config.js';
+import { VAE } from './model.js';
 
 // Tiny models: 4x4x1 images (D = 16), d = 2 latents, one hidden layer of 8 units.
 const SHAPE: [number, number, number] = [4, 4, 1];
@@ -355,7 +355,7 @@ describe('conditional VAE', () => {
       expect(() => cvae.context(bad, 3)).toThrow(message);
     }, 'context');
     await assertNoLeaks(() => {
-      expect(() => cvae.transform(X.slice(0, 3), bad)).toThrow(message);
+      expect(() => cvae.transform(X.slice(0, 3), { labels: bad })).toThrow(message);
     }, 'transform');
     cvae.dispose();
   });
@@ -368,7 +368,7 @@ describe('conditional VAE', () => {
         transform: () => cvae.transform(X),
         reconstruct: () => cvae.reconstruct(X),
         cost: () => cvae.cost(X),
-        sample: () => cvae.sample(2, 1),
+        sample: () => cvae.sample(2, { seed: 1 }),
         generate: () => cvae.generate([[0, 0]]),
       }[method];
       expect(call).toThrow(/cvae: a conditional VAE needs labels/);
@@ -395,27 +395,27 @@ describe('conditional VAE', () => {
 
   it('trains, samples and generates per class', () => {
     const cvae = makeVae('cvae', { numClasses: 3, learningRate: 0.01 });
-    const before = cvae.cost(X, labels, 1);
-    for (let step = 0; step < 30; step++) cvae.partialFit(X, labels);
-    expect(cvae.cost(X, labels, 1)).toBeLessThan(before);
-    const s = cvae.sample(4, 7, [0, 1, 2, 0]);
+    const before = cvae.cost(X, { labels, seed: 1 });
+    for (let step = 0; step < 30; step++) cvae.partialFit(X, { labels });
+    expect(cvae.cost(X, { labels, seed: 1 })).toBeLessThan(before);
+    const s = cvae.sample(4, { seed: 7, labels: [0, 1, 2, 0] });
     expect(s.shape).toEqual([4, D]);
-    const s2 = cvae.sample(4, 7, [0, 1, 2, 0]);
+    const s2 = cvae.sample(4, { seed: 7, labels: [0, 1, 2, 0] });
     expect(s2).toBeAllClose(s, { rtol: 0, atol: 0 });
-    const g = cvae.generate(undefined, [2, 2, 1], 3);
+    const g = cvae.generate(undefined, { labels: [2, 2, 1], seed: 3 });
     expect(g.shape).toEqual([3, D]);
     const gz = cvae.generate(
       [
         [0, 0],
         [0, 0],
       ],
-      [0, 1],
+      { labels: [0, 1] },
     );
     // The same z with different labels decodes differently.
     const rows = gz.arraySync();
     expect(rows[0]).not.toEqual(rows[1]);
     const labelTensor = tf.tensor1d([1, 0, 2], 'int32');
-    const gt = cvae.generate(undefined, labelTensor, 3);
+    const gt = cvae.generate(undefined, { labels: labelTensor, seed: 3 });
     expect(gt.shape).toEqual([3, D]);
     tf.dispose([s, s2, g, gz, labelTensor, gt]);
     cvae.dispose();
@@ -424,7 +424,7 @@ describe('conditional VAE', () => {
   it('samples n codes from N(0, I) when the prior is not learned', () => {
     const cvae = makeVae('cvae', { numClasses: 3, conditionalPrior: false });
     expect(cvae.parameters().has('prior.loc.kernel')).toBe(false);
-    const s = cvae.sample(3, 1, [0, 1, 2]);
+    const s = cvae.sample(3, { seed: 1, labels: [0, 1, 2] });
     expect(s.shape).toEqual([3, D]);
     const x = tf.tensor2d(X);
     const parts = lossNumbers(cvae, X, { seed: 1 }, labels);
@@ -494,11 +494,11 @@ describe('mixture prior', () => {
     const mc = tf.tidy(() => elboTerms(vae, x, { estimator: 'monte-carlo', samples: 3, seed: 8 }).elbo);
     expect(analytic).toBeAllClose(mc, { rtol: 1e-6, atol: 1e-6 });
     const before = Array.from(vae.parameters().get('prior.loc')!.dataSync());
-    const first = vae.cost(X, undefined, 1);
+    const first = vae.cost(X, { seed: 1 });
     for (let step = 0; step < 30; step++) expect(Number.isFinite(vae.partialFit(X))).toBe(true);
     expect(Array.from(vae.parameters().get('prior.loc')!.dataSync())).not.toEqual(before);
-    expect(vae.cost(X, undefined, 1)).toBeLessThan(first);
-    const samples = vae.sample(3, 1);
+    expect(vae.cost(X, { seed: 1 })).toBeLessThan(first);
+    const samples = vae.sample(3, { seed: 1 });
     expect(samples.shape).toEqual([3, D]);
     tf.dispose([x, analytic, mc, samples]);
     vae.dispose();
@@ -510,14 +510,14 @@ describe('scikit-learn-like methods', () => {
     const vae = makeVae('vae', { learningRate: 0.01 });
     const snapshot = () => [...vae.parameters().values()].map((v) => Array.from(v.dataSync()));
     const weights = snapshot();
-    const before = vae.cost(X, undefined, 1);
-    expect(vae.cost(X, undefined, 1)).toBe(before);
+    const before = vae.cost(X, { seed: 1 });
+    expect(vae.cost(X, { seed: 1 })).toBe(before);
     expect(snapshot()).toEqual(weights);
     const first = vae.partialFit(X);
     for (let step = 1; step < 50; step++) vae.partialFit(X);
     // partialFit returns the cost before its step: the untrained cost, up to the z draw.
     expect(first).toBeAllClose(before, { rtol: 0.05 });
-    expect(vae.cost(X, undefined, 1)).toBeLessThan(before - 1);
+    expect(vae.cost(X, { seed: 1 })).toBeLessThan(before - 1);
     expect(vae.optimizer.step).toBe(50);
     vae.dispose();
   });
@@ -541,7 +541,7 @@ describe('scikit-learn-like methods', () => {
 
   it('sample(n, seed) is deterministic and depends on the seed', () => {
     const vae = makeVae();
-    const [a, b, c] = [vae.sample(5, 12), vae.sample(5, 12), vae.sample(5, 13)];
+    const [a, b, c] = [vae.sample(5, { seed: 12 }), vae.sample(5, { seed: 12 }), vae.sample(5, { seed: 13 })];
     expect(a.shape).toEqual([5, D]);
     expect(b).toBeAllClose(a, { rtol: 0, atol: 0 });
     expect(Array.from(c.dataSync())).not.toEqual(Array.from(a.dataSync()));
@@ -604,9 +604,9 @@ describe('convolutional architecture', () => {
       Array.from({ length: 64 }, (_, j) => ((i + j) % 3 === 0 ? 0.9 : 0.1)),
     );
     const data = likelihood === 'bernoulli' ? x.map((r) => r.map((v) => Math.round(v))) : x;
-    const before = vae.cost(data, undefined, 1);
+    const before = vae.cost(data, { seed: 1 });
     for (let step = 0; step < 15; step++) vae.partialFit(data);
-    expect(vae.cost(data, undefined, 1)).toBeLessThan(before);
+    expect(vae.cost(data, { seed: 1 })).toBeLessThan(before);
     const r = vae.reconstruct(data);
     expect(r.shape).toEqual([4, 64]);
     expect(vae.transform(data).shape).toEqual([4, 2]);
@@ -633,13 +633,13 @@ describe('memory', () => {
     const cvae = makeVae('cvae', { numClasses: 3 });
     const labels = [0, 1, 2, 0, 1, 2];
     const labelTensor = tf.tensor1d(labels, 'int32');
-    await assertNoLeaks(() => cvae.cost(X, labels, 1), 'cost');
-    await assertNoLeaks(() => cvae.transform(X, labelTensor), 'transform');
-    await assertNoLeaks(() => cvae.generate(undefined, labels, 1), 'generate');
-    await assertNoLeaks(() => cvae.reconstruct(X, labels), 'reconstruct');
-    await assertNoLeaks(() => cvae.sample(3, 1, [0, 1, 2]), 'sample');
-    cvae.partialFit(X, labels); // creates Adam's moments
-    await assertNoLeaks(() => cvae.partialFit(X, labels), 'partialFit (after the first)');
+    await assertNoLeaks(() => cvae.cost(X, { labels, seed: 1 }), 'cost');
+    await assertNoLeaks(() => cvae.transform(X, { labels: labelTensor }), 'transform');
+    await assertNoLeaks(() => cvae.generate(undefined, { labels, seed: 1 }), 'generate');
+    await assertNoLeaks(() => cvae.reconstruct(X, { labels }), 'reconstruct');
+    await assertNoLeaks(() => cvae.sample(3, { seed: 1, labels: [0, 1, 2] }), 'sample');
+    cvae.partialFit(X, { labels }); // creates Adam's moments
+    await assertNoLeaks(() => cvae.partialFit(X, { labels }), 'partialFit (after the first)');
     labelTensor.dispose();
     cvae.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -8,28 +8,31 @@
  * Autoencoders", 2016, https://arxiv.org/abs/1509.00519; K. Sohn, H. Lee and X. Yan, "Learning Structured Output
  * Representation using Deep Conditional Generative Models", 2015 (the CVAE).
  */
-import * as tf from '../engine/tf.js';
-import { resolveSeed } from '../engine/random.js';
-import type { Distribution } from '../distributions/distribution.js';
-import { binarize } from '../data/batches.js';
-import { elboLoss, elboTerms } from '../inference/elbo.js';
-import { iwaeBound } from '../inference/iwae.js';
-import type { LatentVariableModel } from '../inference/model.js';
-import { Module } from '../nn/module.js';
-import { Adam } from '../optim/adam.js';
-import { resolveVaeConfig, type VaeConfig, type VaeKind } from './vae-config.js';
+import * as tf from '../../engine/tf.js';
+import { deriveSeed, resolveSeed } from '../../engine/random.js';
+import type { Distribution } from '../../distributions/distribution.js';
+import { binarize } from '../../data/batches.js';
+import { elboLoss, elboTerms } from '../../inference/elbo.js';
+import { iwaeBound } from '../../inference/iwae.js';
+import type { LatentVariableModel } from '../../inference/model.js';
+import { Module } from '../../nn/module.js';
+import { Adam } from '../../optim/adam.js';
+import { resolveVaeConfig, type VaeConfig, type VaeKind } from './config.js';
 import {
   ConditionalGaussianPrior,
   Decoder,
   GaussianEncoder,
   MixturePrior,
   StandardNormalPrior,
-} from './vae-networks.js';
+} from './networks.js';
+
+/** Class labels: a tensor, or plain integers. */
+export type Labels = tf.Tensor1D | readonly number[] | Int32Array;
 
 /** A minibatch: flattened examples `[m, D]` and, for the conditional VAE, integer labels `[m]`. */
 export interface VaeBatch {
   x: tf.Tensor2D;
-  labels?: tf.Tensor1D | number[] | null;
+  labels?: Labels | null;
 }
 
 /** The loss to minimise and its parts, batch means in nats per example. */
@@ -54,6 +57,18 @@ export interface VaeLossOptions {
 type Prior = StandardNormalPrior | MixturePrior | ConditionalGaussianPrior;
 type Matrix = tf.Tensor2D | number[][];
 
+/** Options of the methods that may take labels (the conditional VAE needs them). */
+export interface LabelOptions {
+  labels?: Labels;
+}
+
+/** Options of {@link VAE.sample}: the sampling signature of every latentlab model. */
+export interface VaeSampleOptions extends LabelOptions {
+  seed?: number;
+  /** Draw z at this temperature: z = mu + T sigma eps under the prior (T < 1 keeps to its typical set). */
+  temperature?: number;
+}
+
 /**
  * A VAE: q(z|x) a diagonal Gaussian, p(z) standard normal (or a learnable mixture, or p(z|c) for the CVAE), and
  * p(x|z) Bernoulli or Gaussian, with MLP or convolutional networks. It owns its Adam optimizer.
@@ -62,7 +77,7 @@ type Matrix = tf.Tensor2D | number[][];
  * const vae = new VAE(resolveVaeConfig('vae', { inputShape: [28, 28, 1] }));
  * const cost = vae.partialFit(xBatch); // one Adam step, returns -ELBO per example
  * const z = vae.transform(xBatch); // posterior means
- * const images = vae.generate(); // decoder means of prior draws
+ * const images = vae.sample(16, { seed: 0 }); // decoder means of prior draws
  */
 export class VAE extends Module implements LatentVariableModel {
   readonly config: VaeConfig;
@@ -70,8 +85,6 @@ export class VAE extends Module implements LatentVariableModel {
   readonly decoder: Decoder;
   readonly priorNetwork: Prior;
   readonly optimizer: Adam;
-  private readonly seedStream: number;
-
   constructor(config: VaeConfig) {
     super();
     this.config = config = resolveVaeConfig(config.kind, config);
@@ -79,25 +92,25 @@ export class VAE extends Module implements LatentVariableModel {
     const net = { architecture: config.architecture, hidden: config.hidden, activation: config.activation };
     this.encoder = this.addModule(
       'encoder',
-      new GaussianEncoder(inputShape, numClasses, latent, { ...net, seed }),
+      new GaussianEncoder(inputShape, numClasses, latent, { ...net, seed: deriveSeed(seed, 'encoder') }),
     );
     this.decoder = this.addModule(
       'decoder',
       new Decoder(inputShape, latent + numClasses, config.likelihood, config.decoderScale, {
         ...net,
-        seed: seed + 1000,
+        seed: deriveSeed(seed, 'decoder'),
       }),
     );
+    const priorSeed = deriveSeed(seed, 'prior');
     this.priorNetwork = this.addModule(
       'prior',
       config.kind === 'cvae' && config.conditionalPrior
-        ? new ConditionalGaussianPrior(numClasses, latent, seed + 2000)
+        ? new ConditionalGaussianPrior(numClasses, latent, priorSeed)
         : config.prior === 'mixture'
-          ? new MixturePrior(latent, config.priorComponents, seed + 2000)
+          ? new MixturePrior(latent, config.priorComponents, priorSeed)
           : new StandardNormalPrior(latent),
     );
     this.optimizer = new Adam(config.learningRate);
-    this.seedStream = seed;
   }
 
   get kind(): VaeKind {
@@ -106,8 +119,7 @@ export class VAE extends Module implements LatentVariableModel {
 
   /** D, the flattened size of one example. */
   get inputSize(): number {
-    const [h, w, c] = this.config.inputShape;
-    return h * w * c;
+    return this.config.inputShape.reduce((a, b) => a * b, 1);
   }
 
   // ---- LatentVariableModel ----
@@ -132,14 +144,15 @@ export class VAE extends Module implements LatentVariableModel {
   }
 
   /** The one-hot context of a conditional VAE, `[m, C]`; undefined for the unconditional models. */
-  context(labels: tf.Tensor1D | number[] | null | undefined, m: number): tf.Tensor2D | undefined {
+  context(labels: Labels | null | undefined, m: number): tf.Tensor2D | undefined {
     const classes = this.config.numClasses;
     if (classes === 0) return undefined;
     if (labels === null || labels === undefined)
       throw new Error(`${this.kind}: a conditional VAE needs labels; the data set has none`);
     // One tidy around the checks too, so that a refused label leaves no tensor behind.
     return tf.tidy(() => {
-      const t = Array.isArray(labels) ? tf.tensor1d(labels, 'int32') : tf.cast(labels, 'int32');
+      const t =
+        labels instanceof tf.Tensor ? tf.cast(labels, 'int32') : tf.tensor1d(Array.from(labels), 'int32');
       if (t.shape[0] !== m)
         throw new Error(
           `${this.kind}: argument 'labels' must have ${m} entries (one per example), got ${t.shape[0]}`,
@@ -208,20 +221,21 @@ export class VAE extends Module implements LatentVariableModel {
   // ---- the scikit-learn-like methods of the AEVB notes ----
 
   /**
-   * One optimisation step on `x` (and labels, for the CVAE); returns the loss before the step: -ELBO per example,
-   * with the KL weighted by beta and the whole scaled by N when the configuration asks for it.
+   * One Adam step on `x` (and labels, for the CVAE), binarized afresh for a Bernoulli decoder; returns the loss
+   * before the step: -ELBO per example, with the KL weighted by the configured beta. (There is no N/M scaling here:
+   * `partialFit` does not know the training set's size; the trainer passes it to `trainStep`.)
    */
-  partialFit(x: Matrix, labels?: tf.Tensor1D | number[]): number {
+  partialFit(x: Matrix, { labels, seed }: LabelOptions & { seed?: number } = {}): number {
     const t = toMatrix(x, this.inputSize, 'partialFit');
     try {
-      return this.trainStep({ x: t, labels }, { seed: resolveSeed() }).loss;
+      return this.trainStep({ x: t, labels }, { seed: resolveSeed(seed) }).loss;
     } finally {
       if (t !== x) t.dispose();
     }
   }
 
-  /** -ELBO per example of `x`, averaged, without updating anything. */
-  cost(x: Matrix, labels?: tf.Tensor1D | number[], seed?: number): number {
+  /** -ELBO per example of `x`, averaged, without updating anything (`seed` fixes the z draws). */
+  cost(x: Matrix, { labels, seed }: LabelOptions & { seed?: number } = {}): number {
     // Every method below makes its tensors inside one tidy, so that a refused argument leaves none behind.
     const elbo = tf.tidy(
       () => this.loss({ x: toMatrix(x, this.inputSize, 'cost'), labels }, { seed, beta: 1 }).elbo,
@@ -232,7 +246,7 @@ export class VAE extends Module implements LatentVariableModel {
   }
 
   /** The posterior means E_q[z|x], `[m, d]`. */
-  transform(x: Matrix, labels?: tf.Tensor1D | number[]): tf.Tensor2D {
+  transform(x: Matrix, { labels }: LabelOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
       const t = toMatrix(x, this.inputSize, 'transform');
       return this.encoder.parameterize(t, this.context(labels, t.shape[0]))[0];
@@ -241,27 +255,29 @@ export class VAE extends Module implements LatentVariableModel {
 
   /**
    * The decoder's means (pixel probabilities for Bernoulli) at `z` (`[n, d]`), or at one draw from the prior when
-   * `z` is absent. The CVAE needs `labels`.
+   * `z` is absent (one per label, for the CVAE, which needs `labels`).
    */
-  generate(z?: Matrix, labels?: tf.Tensor1D | number[], seed?: number): tf.Tensor2D {
+  generate(z?: Matrix, { labels, seed }: LabelOptions & { seed?: number } = {}): tf.Tensor2D {
     return tf.tidy(() => {
       const n = z
         ? Array.isArray(z)
           ? z.length
           : z.shape[0]
         : labels
-          ? Array.isArray(labels)
-            ? labels.length
-            : labels.shape[0]
+          ? labels instanceof tf.Tensor
+            ? labels.shape[0]
+            : labels.length
           : 1;
       const context = this.context(labels, n);
-      const latent = z ? toMatrix(z, this.config.latent, 'generate', 'z') : this.drawPrior(n, context, seed);
+      const latent = z
+        ? toMatrix(z, this.config.latent, 'generate', 'z')
+        : this.drawPrior(n, context, { seed });
       return this.decoder.mean(latent, context);
     });
   }
 
   /** Decoder means at the posterior means: x -> E_q[z|x] -> E[x|z]. */
-  reconstruct(x: Matrix, labels?: tf.Tensor1D | number[]): tf.Tensor2D {
+  reconstruct(x: Matrix, { labels }: LabelOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
       const t = toMatrix(x, this.inputSize, 'reconstruct');
       const context = this.context(labels, t.shape[0]);
@@ -269,21 +285,41 @@ export class VAE extends Module implements LatentVariableModel {
     });
   }
 
-  /** `n` decoder means of prior draws z ~ p(z) (or p(z|c)), `[n, D]`. */
-  sample(n: number, seed?: number, labels?: tf.Tensor1D | number[]): tf.Tensor2D {
+  /**
+   * `n` decoder means E[x|z] of prior draws z ~ p(z) (or p(z|c), one label per sample), `[n, D]`: the usual
+   * picture of a VAE's samples (pixel probabilities for a Bernoulli decoder).
+   */
+  sample(n: number, { seed, temperature = 1, labels }: VaeSampleOptions = {}): tf.Tensor2D {
     if (!Number.isInteger(n) || n < 1)
       throw new Error(`sample: argument 'n' must be a positive integer, got ${n}`);
     return tf.tidy(() => {
       const context = this.context(labels, n);
-      return this.decoder.mean(this.drawPrior(n, context, seed), context);
+      return this.decoder.mean(this.drawPrior(n, context, { seed, temperature }), context);
     });
   }
 
-  private drawPrior(n: number, context: tf.Tensor2D | undefined, seed?: number): tf.Tensor2D {
-    const p = this.prior(context);
-    // p(z|c) has one batch entry per example already; N(0, I) and the mixture draw n.
-    const z = p.sample(p.batchShape.length > 0 ? [] : [n], seed ?? resolveSeed());
-    return tf.reshape(z, [n, this.config.latent]);
+  /**
+   * `n` draws z from the prior p(z) (or p(z|c)) at `temperature`: z = mu + T (z0 - mu) for a draw z0 of a Gaussian
+   * of mean mu (the prior itself, or the chosen component of the mixture prior).
+   */
+  drawPrior(
+    n: number,
+    context: tf.Tensor2D | undefined,
+    { seed, temperature = 1 }: { seed?: number; temperature?: number } = {},
+  ): tf.Tensor2D {
+    if (!(temperature > 0 && Number.isFinite(temperature)))
+      throw new Error(`sample: option 'temperature' must be a positive number, got ${temperature}`);
+    const s = resolveSeed(seed);
+    if (this.priorNetwork instanceof MixturePrior)
+      return this.priorNetwork.sample(n, { seed: s, temperature });
+    return tf.tidy(() => {
+      const p = this.prior(context);
+      // p(z|c) has one batch entry per example already; N(0, I) draws n.
+      const z = tf.reshape(p.sample(p.batchShape.length > 0 ? [] : [n], s), [n, this.config.latent]);
+      if (temperature === 1) return z as tf.Tensor2D;
+      const mean = tf.broadcastTo(p.mean(), [n, this.config.latent]);
+      return tf.add<tf.Tensor2D>(mean, tf.mul(tf.sub(z, mean), temperature));
+    });
   }
 
   override dispose(): void {
@@ -291,9 +327,9 @@ export class VAE extends Module implements LatentVariableModel {
     this.optimizer.dispose();
   }
 
-  /** The seed the model was built with (weights, and the default training stream). */
+  /** The seed the model was built with (its weights, and its default training stream). */
   get seed(): number {
-    return this.seedStream;
+    return this.config.seed;
   }
 }
 

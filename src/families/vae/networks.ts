@@ -4,18 +4,19 @@
  * Each maps tensors to a distribution, as a conditional module should. `apply` methods build distributions from
  * intermediate tensors without a `tf.tidy` of their own (a tidy cannot return a distribution): call them inside one.
  */
-import * as tf from '../engine/tf.js';
-import { Bernoulli } from '../distributions/bernoulli.js';
-import { Categorical } from '../distributions/categorical.js';
-import type { Distribution } from '../distributions/distribution.js';
-import { Independent } from '../distributions/independent.js';
-import { MixtureSameFamily } from '../distributions/mixture-same-family.js';
-import { Normal } from '../distributions/normal.js';
-import type { Activation } from '../nn/activations.js';
-import { ConvDecoder, ConvEncoder } from '../nn/conv-net.js';
-import { Dense } from '../nn/dense.js';
-import { MLP } from '../nn/mlp.js';
-import { Module } from '../nn/module.js';
+import * as tf from '../../engine/tf.js';
+import { deriveSeed, resolveSeed } from '../../engine/random.js';
+import { Bernoulli } from '../../distributions/bernoulli.js';
+import { Categorical } from '../../distributions/categorical.js';
+import type { Distribution } from '../../distributions/distribution.js';
+import { Independent } from '../../distributions/independent.js';
+import { MixtureSameFamily } from '../../distributions/mixture-same-family.js';
+import { Normal } from '../../distributions/normal.js';
+import type { Activation } from '../../nn/activations.js';
+import { ConvDecoder, ConvEncoder } from '../../nn/conv-net.js';
+import { Dense } from '../../nn/dense.js';
+import { MLP } from '../../nn/mlp.js';
+import { Module } from '../../nn/module.js';
 
 /** The decoder's p(x|z): Bernoulli logits, a Gaussian with learned mean and log-variance, or fixed variance. */
 export type Likelihood = 'bernoulli' | 'gaussian' | 'gaussian-fixed';
@@ -26,6 +27,18 @@ export const ARCHITECTURES: readonly Architecture[] = ['mlp', 'conv'];
 
 /** Internal distributions skip argument validation: it reads values back from the backend on every step. */
 const TRUSTED = { validateArgs: false };
+
+/** The number of values of one example of shape `shape`. */
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** `shape` as `[height, width, channels]`: the convolutional networks need images. */
+function imageShapeOf(shape: readonly number[]): [number, number, number] {
+  if (shape.length !== 3)
+    throw new TypeError(`the conv architecture needs images of shape [h, w, c], got [${shape.join(', ')}]`);
+  return shape as [number, number, number];
+}
 
 /** A diagonal Gaussian with these batch-by-event parameters, as one distribution over `[m, d]`. */
 export function diagonalGaussian(loc: tf.Tensor, logVariance: tf.Tensor): Distribution {
@@ -49,32 +62,34 @@ export class GaussianEncoder extends Module {
   private readonly loc: Dense;
   private readonly logvar: Dense;
 
-  constructor(
-    inputShape: [number, number, number],
-    contextSize: number,
-    latent: number,
-    options: NetworkOptions,
-  ) {
+  constructor(inputShape: number[], contextSize: number, latent: number, options: NetworkOptions) {
     super();
     const { architecture, hidden, activation, seed } = options;
     let width: number;
     if (architecture === 'conv') {
       this.conv = this.addModule(
         'net',
-        new ConvEncoder(inputShape, { hidden: hidden[0] ?? 0, activation, seed: seed + 1 }),
+        new ConvEncoder(imageShapeOf(inputShape), {
+          hidden: hidden[0] ?? 0,
+          activation,
+          seed: deriveSeed(seed, 'net'),
+        }),
       );
       width = this.conv.outFeatures + contextSize;
     } else {
-      width = inputShape[0] * inputShape[1] * inputShape[2] + contextSize;
+      width = sizeOf(inputShape) + contextSize;
       hidden.forEach((units, i) => {
         this.body.push(
-          this.addModule(`hidden${i}`, new Dense(width, units, { activation, seed: seed + 1 + i })),
+          this.addModule(
+            `hidden${i}`,
+            new Dense(width, units, { activation, seed: deriveSeed(seed, 'hidden', i) }),
+          ),
         );
         width = units;
       });
     }
-    this.loc = this.addModule('loc', new Dense(width, latent, { seed: seed + 101 }));
-    this.logvar = this.addModule('logvar', new Dense(width, latent, { seed: seed + 102 }));
+    this.loc = this.addModule('loc', new Dense(width, latent, { seed: deriveSeed(seed, 'loc') }));
+    this.logvar = this.addModule('logvar', new Dense(width, latent, { seed: deriveSeed(seed, 'logvar') }));
   }
 
   /** loc and log-variance of q(z|x, c), each `[m, d]`. */
@@ -108,10 +123,10 @@ export class Decoder extends Module {
   readonly fixedScale: number;
   private readonly mlp: MLP | null = null;
   private readonly conv: ConvDecoder | null = null;
-  private readonly outputShape: [number, number, number];
+  private readonly outputShape: number[];
 
   constructor(
-    outputShape: [number, number, number],
+    outputShape: number[],
     inFeatures: number,
     likelihood: Likelihood,
     fixedScale: number,
@@ -122,21 +137,21 @@ export class Decoder extends Module {
     this.likelihood = likelihood;
     this.fixedScale = fixedScale;
     this.outputShape = outputShape;
-    const [h, w, c] = outputShape;
     const heads = likelihood === 'gaussian' ? 2 : 1;
-    if (architecture === 'conv')
+    const netSeed = deriveSeed(seed, 'net');
+    if (architecture === 'conv') {
+      const [h, w, c] = imageShapeOf(outputShape);
       this.conv = this.addModule(
         'net',
-        new ConvDecoder(inFeatures, [h, w, c * heads], {
-          hidden: hidden[0] ?? 0,
-          activation,
-          seed: seed + 1,
-        }),
+        new ConvDecoder(inFeatures, [h, w, c * heads], { hidden: hidden[0] ?? 0, activation, seed: netSeed }),
       );
-    else
+    } else
       this.mlp = this.addModule(
         'net',
-        new MLP(inFeatures, [...hidden].reverse(), h * w * c * heads, { activation, seed: seed + 1 }),
+        new MLP(inFeatures, [...hidden].reverse(), sizeOf(outputShape) * heads, {
+          activation,
+          seed: netSeed,
+        }),
       );
   }
 
@@ -146,9 +161,9 @@ export class Decoder extends Module {
       const input = context ? tf.concat([z, context], 1) : z;
       const out = (this.conv ? this.conv.apply(input) : this.mlp!.apply(input)) as tf.Tensor2D;
       if (this.likelihood !== 'gaussian') return [out];
-      const [h, w, c] = this.outputShape;
       const n = out.shape[0];
       if (this.conv) {
+        const [h, w, c] = this.outputShape;
         // Channels [0, c) are the mean, [c, 2c) the log-variance.
         const [mean, logvar] = tf.split(tf.reshape(out, [n, h, w, 2 * c]), 2, 3);
         return [tf.reshape(mean, [n, h * w * c]), tf.reshape(logvar, [n, h * w * c])];
@@ -201,8 +216,26 @@ export class MixturePrior extends Module {
     if (!Number.isInteger(components) || components < 2)
       throw new Error(`MixturePrior: argument 'components' must be an integer >= 2, got ${components}`);
     this.logits = this.addParameter('logits', tf.zeros([components]));
-    this.loc = this.addParameter('loc', tf.randomNormal([components, latent], 0, 1, 'float32', seed || 1));
+    this.loc = this.addParameter(
+      'loc',
+      tf.randomNormal([components, latent], 0, 1, 'float32', resolveSeed(deriveSeed(seed, 'loc'))),
+    );
     this.logScale = this.addParameter('logScale', tf.zeros([components, latent]));
+  }
+
+  /**
+   * `n` draws at `temperature`: a component k ~ Categorical(pi), then z = mu_k + T sigma_k eps, eps ~ N(0, I).
+   * At T = 1 these are draws of the mixture itself.
+   */
+  sample(n: number, { seed, temperature = 1 }: { seed: number; temperature?: number }): tf.Tensor2D {
+    return tf.tidy(() => {
+      const k = new Categorical({ logits: this.logits }, TRUSTED).sample([n], deriveSeed(seed, 'component'));
+      const indices = tf.cast(k, 'int32') as tf.Tensor1D;
+      const loc = tf.gather(this.loc, indices);
+      const scale = tf.mul(tf.exp(tf.gather(this.logScale, indices)), temperature);
+      const eps = tf.randomNormal(loc.shape, 0, 1, 'float32', resolveSeed(deriveSeed(seed, 'noise')));
+      return tf.add<tf.Tensor2D>(loc, tf.mul(scale, eps));
+    });
   }
 
   apply(): Distribution {
@@ -221,14 +254,67 @@ export class ConditionalGaussianPrior extends Module {
 
   constructor(contextSize: number, latent: number, seed: number) {
     super();
-    this.loc = this.addModule('loc', new Dense(contextSize, latent, { seed: seed + 1, init: 'glorot' }));
+    this.loc = this.addModule(
+      'loc',
+      new Dense(contextSize, latent, { seed: deriveSeed(seed, 'loc'), init: 'glorot' }),
+    );
     this.logvar = this.addModule(
       'logvar',
-      new Dense(contextSize, latent, { seed: seed + 2, init: 'glorot' }),
+      new Dense(contextSize, latent, { seed: deriveSeed(seed, 'logvar'), init: 'glorot' }),
     );
   }
 
   apply(context: tf.Tensor2D): Distribution {
     return diagonalGaussian(this.loc.apply(context), this.logvar.apply(context));
   }
+}
+
+/** Weights and biases of a dense layer. */
+const dense = (inputs: number, outputs: number) => inputs * outputs + outputs;
+
+/**
+ * About how many parameters a VAE of this shape has, without building it: its dense layers exactly, its
+ * convolutions (channels 32 and 64, 4x4 kernels) as they are built.
+ */
+export function estimateVaeParameters(c: {
+  inputShape: number[];
+  latent: number;
+  hidden: number[];
+  architecture: Architecture;
+  likelihood: Likelihood;
+  numClasses: number;
+  prior: string;
+  priorComponents: number;
+  conditionalPrior: boolean;
+}): number {
+  const size = c.inputShape.reduce((a, b) => a * b, 1);
+  const heads = c.likelihood === 'gaussian' ? 2 : 1;
+  const context = c.numClasses;
+  let total = 0;
+  if (c.architecture === 'conv' && c.inputShape.length === 3) {
+    const [h, w, ch] = c.inputShape;
+    const features = (h / 4) * (w / 4) * 64;
+    const width = c.hidden[0] ?? 0;
+    const convs = 16 * (ch * 32 + 32 * 64) + 32 + 64;
+    total +=
+      convs + (width > 0 ? dense(features, width) : 0) + 2 * dense((width || features) + context, c.latent);
+    total += dense(c.latent + context, width || features) + (width > 0 ? dense(width, features) : 0);
+    total += 16 * (64 * 32 + 32 * ch * heads) + 32 + ch * heads;
+  } else {
+    let width = size + context;
+    for (const units of c.hidden) {
+      total += dense(width, units);
+      width = units;
+    }
+    total += 2 * dense(width, c.latent);
+    width = c.latent + context;
+    for (const units of [...c.hidden].reverse()) {
+      total += dense(width, units);
+      width = units;
+    }
+    total += dense(width, size * heads);
+  }
+  if (c.conditionalPrior && context > 0) total += 2 * dense(context, c.latent);
+  else if (c.prior === 'mixture') total += c.priorComponents * (2 * c.latent + 1);
+  return total;
 }

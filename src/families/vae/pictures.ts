@@ -1,87 +1,57 @@
 /**
  * The pictures of a trained VAE: samples, reconstructions, the latent space by label, the 2-D manifold, an
- * interpolation strip and the training curves. Each is a PNG written atomically; each function returns its path.
+ * interpolation strip and the training curves, as figures (the run lifecycle writes them as PNGs).
  */
-import { join } from 'node:path';
-import * as tf from '../engine/tf.js';
-import { batches } from '../data/batches.js';
-import type { ImageDataset } from '../data/dataset.js';
-import { writePng } from '../plot/chart.js';
-import { curvesPng } from '../plot/curves.js';
-import { imageGridPng } from '../plot/image-grid.js';
-import { interpolateLatents } from '../plot/interpolation.js';
-import { latentScatterPng } from '../plot/latent-scatter.js';
-import { manifoldLatents, manifoldPng } from '../plot/manifold.js';
-import { principalComponents } from '../plot/pca.js';
-import { reconstructionsPng } from '../plot/reconstructions.js';
-import type { VAE } from './vae.js';
+import * as tf from '../../engine/tf.js';
+import { batches } from '../../data/batches.js';
+import type { Dataset } from '../../data/dataset.js';
+import { chartFigure, rasterFigure, type Figure } from '../../plot/figure.js';
+import { latentScatterSpec } from '../../plot/latent-scatter.js';
+import { manifoldGrid, manifoldLatents } from '../../plot/manifold.js';
+import { principalComponents } from '../../plot/pca.js';
+import { reconstructionsGrid } from '../../plot/reconstructions.js';
+import type { Picture, PictureContext } from '../family.js';
+import { curvesFigure, interpolationFigure, samplesFigure } from '../figures.js';
+import type { VAE } from './model.js';
+import { VAE_LATENT, vaeSamples } from './samples.js';
 
 function imageOptions(model: VAE) {
   const [height, width, channels] = model.config.inputShape;
   return { height, width, channels: channels as 1 | 3 };
 }
 
-/** The first `n` examples of `data` (images and labels), as a batch. */
-function firstExamples(data: ImageDataset, n: number) {
+/** The first `n` examples of `data` (values and labels), as a batch. */
+function firstExamples(data: Dataset, n: number) {
   const batch = batches(data, { batchSize: Math.min(n, data.n), shuffle: false }).next();
-  if (batch.done) throw new Error(`the data set ${data.name} is empty`);
+  if (batch.done) throw new RangeError(`the data set ${data.name} is empty`);
   return batch.value;
 }
 
-/** Labels for a conditional model's samples: each class in turn, one row per class where the grid allows. */
-function sampleLabels(model: VAE, n: number): number[] | undefined {
-  const classes = model.config.numClasses;
-  return classes > 0 ? Array.from({ length: n }, (_, i) => i % classes) : undefined;
-}
-
-/** A grid of `n` decoder means of prior draws (for the CVAE, the classes in turn along each row). */
-export async function writeSamples(model: VAE, path: string, n = 64, seed = 0): Promise<string> {
-  const labels = sampleLabels(model, n);
-  const images = model.sample(n, seed || 1, labels);
-  const columns = labels ? model.config.numClasses : undefined;
-  const png = imageGridPng(await images.data(), { count: n, ...imageOptions(model), columns, scale: 2 });
-  images.dispose();
-  await writePng(path, png);
-  return path;
-}
-
 /** Rows of test originals, each above its reconstructions. */
-export async function writeReconstructions(
-  model: VAE,
-  data: ImageDataset,
-  path: string,
-  n = 32,
-): Promise<string> {
+export function reconstructionsFigure(model: VAE, data: Dataset, n = 32): Figure {
   const batch = firstExamples(data, n);
-  const recon = model.reconstruct(batch.x, batch.labels ?? undefined);
-  const png = reconstructionsPng(await batch.x.data(), await recon.data(), {
+  const recon = model.reconstruct(batch.x, { labels: batch.labels ?? undefined });
+  const grid = reconstructionsGrid(batch.x.dataSync(), recon.dataSync(), {
     count: batch.x.shape[0],
     ...imageOptions(model),
     columns: 8,
     scale: 2,
   });
   tf.dispose([batch.x, batch.labels ?? [], recon]);
-  await writePng(path, png);
-  return path;
+  return rasterFigure(grid);
 }
 
 /**
  * Posterior means of up to `n` test examples coloured by label: the latent coordinates themselves for a 2-D latent,
  * otherwise their first two principal components.
  */
-export async function writeLatentScatter(
-  model: VAE,
-  data: ImageDataset,
-  path: string,
-  n = 2000,
-): Promise<string> {
+export function latentScatterFigure(model: VAE, data: Dataset, n = 2000): Figure {
   const batch = firstExamples(data, n);
-  const z = model.transform(batch.x, batch.labels ?? undefined);
-  const values = await z.data();
+  const z = model.transform(batch.x, { labels: batch.labels ?? undefined });
+  const values = z.dataSync();
   const [m, d] = z.shape;
-  tf.dispose([batch.x, z]);
-  const labels = batch.labels ? await batch.labels.data() : null;
-  batch.labels?.dispose();
+  const labels = batch.labels ? batch.labels.dataSync() : null;
+  tf.dispose([batch.x, batch.labels ?? [], z]);
   let points: ArrayLike<number> = values;
   let axes = { xTitle: 'z1', yTitle: 'z2' };
   if (d > 2) {
@@ -93,112 +63,72 @@ export async function writeLatentScatter(
     points = Float32Array.from({ length: 2 * m }, (_, i) => (i % 2 === 0 ? values[i / 2] : 0));
     axes = { xTitle: 'z1', yTitle: '' };
   }
-  const png = await latentScatterPng(points, labels, {
-    title: `Posterior means of ${m} test examples (${d}-D latent)`,
-    ...axes,
-  });
-  await writePng(path, png);
-  return path;
+  return chartFigure(
+    latentScatterSpec(points, labels, {
+      title: `Posterior means of ${m} test examples (${d}-D latent)`,
+      ...axes,
+    }),
+  );
 }
 
 /** The learned 2-D manifold: decoder means on a grid of z = Phi^-1(p), p in [0.05, 0.95] (AEVB's figure 4). */
-export async function writeManifold(model: VAE, path: string, gridSize = 20): Promise<string> {
+export function manifoldFigure(model: VAE, gridSize = 20): Figure {
   if (model.config.latent !== 2)
-    throw new Error(`the manifold picture needs a 2-D latent space; this model has ${model.config.latent}`);
+    throw new RangeError(
+      `the manifold picture needs a 2-D latent space; this model has ${model.config.latent}`,
+    );
   const z = manifoldLatents(gridSize);
   const n = gridSize * gridSize;
   const labels = model.config.numClasses > 0 ? new Array<number>(n).fill(0) : undefined;
-  const images = tf.tidy(() => model.generate(tf.tensor2d(z, [n, 2]), labels)); // the tidy frees the codes
+  const images = tf.tidy(() => model.generate(tf.tensor2d(z, [n, 2]), { labels }));
   const { height, width, channels } = imageOptions(model);
-  const png = manifoldPng(await images.data(), gridSize, height, width, channels);
+  const grid = manifoldGrid(images.dataSync(), gridSize, height, width, channels);
   images.dispose();
-  await writePng(path, png);
-  return path;
-}
-
-/**
- * Interpolation strips: for `pairs` pairs of test examples, the decoder means along the line between their
- * posterior means, ends included (one row per pair).
- */
-export async function writeInterpolation(
-  model: VAE,
-  data: ImageDataset,
-  path: string,
-  { pairs = 6, steps = 10, spherical = false } = {},
-): Promise<string> {
-  const batch = firstExamples(data, 2 * pairs);
-  const m = batch.x.shape[0];
-  if (m < 2) throw new Error(`interpolation needs at least 2 examples; ${data.name} has ${m}`);
-  const z = await model.transform(batch.x, batch.labels ?? undefined).array();
-  const labels = batch.labels ? Array.from(await batch.labels.data()) : undefined;
-  tf.dispose([batch.x, batch.labels ?? []]);
-  const rows: number[] = [];
-  const strips: number[][] = [];
-  for (let p = 0; p + 1 < m && rows.length < pairs; p += 2) {
-    const path = interpolateLatents(Float32Array.from(z[p]), Float32Array.from(z[p + 1]), steps, {
-      spherical,
-    });
-    for (let s = 0; s < steps; s++)
-      strips.push(Array.from(path.subarray(s * z[0].length, (s + 1) * z[0].length)));
-    rows.push(p);
-  }
-  // The conditional model keeps the first example's label along its row.
-  const rowLabels = labels ? rows.flatMap((p) => new Array<number>(steps).fill(labels[p])) : undefined;
-  const images = tf.tidy(() => model.generate(tf.tensor2d(strips), rowLabels));
-  const png = imageGridPng(await images.data(), {
-    count: strips.length,
-    ...imageOptions(model),
-    columns: steps,
-    scale: 2,
-  });
-  images.dispose();
-  await writePng(path, png);
-  return path;
+  return rasterFigure(grid);
 }
 
 /** ELBO, reconstruction and KL per epoch, training and test together in each panel, and the KL weight. */
-export async function writeCurves(history: Array<Record<string, number>>, path: string): Promise<string> {
-  const has = (k: string) => history.some((r) => Number.isFinite(r[k]));
-  const pair = (title: string, train: string, test: string) => ({ title, fields: [train, test].filter(has) });
-  const series = [
-    pair('ELBO (nats)', 'elbo', 'test_elbo'),
-    pair('E[log p(x|z)] (nats)', 'reconstruction', 'test_reconstruction'),
-    pair('KL(q(z|x) || p(z)) (nats)', 'kl', 'test_kl'),
-    ...(history.some((r) => r.beta !== history[0].beta)
-      ? [{ title: 'KL weight beta', fields: ['beta'] }]
-      : []),
-  ].filter((g) => g.fields.length > 0);
-  const png = await curvesPng(history, {
-    series,
-    title: 'Training curves, per example',
-    seriesTitles: {
-      elbo: 'train',
-      test_elbo: 'test',
-      reconstruction: 'train',
-      test_reconstruction: 'test',
-      kl: 'train',
-      test_kl: 'test',
+export function vaeCurvesFigure(history: ReadonlyArray<Record<string, number>>): Figure | null {
+  const weighted = history.some((r) => r.beta !== history[0].beta);
+  return curvesFigure(
+    history,
+    [
+      { title: 'ELBO (nats)', fields: ['elbo', 'test_elbo'] },
+      { title: 'E[log p(x|z)] (nats)', fields: ['reconstruction', 'test_reconstruction'] },
+      { title: 'KL(q(z|x) || p(z)) (nats)', fields: ['kl', 'test_kl'] },
+      ...(weighted ? [{ title: 'KL weight beta', fields: ['beta'] }] : []),
+    ],
+    {
+      title: 'Training curves, per example',
+      titles: {
+        elbo: 'train',
+        test_elbo: 'test',
+        reconstruction: 'train',
+        test_reconstruction: 'test',
+        kl: 'train',
+        test_kl: 'test',
+      },
     },
-  });
-  await writePng(path, png);
-  return path;
+  );
 }
 
-/** Every picture that applies to `model`, in `dir`; returns the paths written. */
-export async function writeVaePictures(
-  model: VAE,
-  test: ImageDataset,
-  history: Array<Record<string, number>>,
-  dir: string,
-  seed = 0,
-): Promise<string[]> {
-  const paths = [
-    await writeSamples(model, join(dir, 'samples.png'), 64, seed),
-    await writeReconstructions(model, test, join(dir, 'reconstructions.png')),
-    await writeLatentScatter(model, test, join(dir, 'latent.png')),
+/**
+ * Every picture that applies: `samples`; on images `reconstructions`, `latent`, `manifold` (2-D latent) and
+ * `interpolation`; `curves` when there are two epochs or more.
+ */
+export async function vaePictures(model: VAE, context: PictureContext): Promise<Picture[]> {
+  const image = model.config.inputShape.length === 3;
+  const shown = context.test ?? context.train;
+  const pictures: Picture[] = [
+    { name: 'samples', figure: samplesFigure(vaeSamples(model, image ? 64 : 2000, { seed: context.seed })) },
   ];
-  if (model.config.latent === 2) paths.push(await writeManifold(model, join(dir, 'manifold.png')));
-  paths.push(await writeInterpolation(model, test, join(dir, 'interpolation.png')));
-  if (history.length > 0) paths.push(await writeCurves(history, join(dir, 'curves.png')));
-  return paths;
+  if (image) {
+    pictures.push({ name: 'reconstructions', figure: reconstructionsFigure(model, shown) });
+    pictures.push({ name: 'latent', figure: latentScatterFigure(model, shown) });
+    if (model.config.latent === 2) pictures.push({ name: 'manifold', figure: manifoldFigure(model) });
+    pictures.push({ name: 'interpolation', figure: interpolationFigure(VAE_LATENT, model, shown) });
+  } else pictures.push({ name: 'latent', figure: latentScatterFigure(model, shown) });
+  const curves = vaeCurvesFigure(context.history);
+  if (curves !== null) pictures.push({ name: 'curves', figure: curves });
+  return Promise.resolve(pictures);
 }

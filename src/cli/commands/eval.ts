@@ -1,0 +1,104 @@
+/**
+ * `latentlab eval DIR`: a run's held-out metrics as JSON, the same keys as its `summary.json` (`test_elbo`,
+ * `test_loglik`, ...), for a model of any family. Its family's evaluation options (`--iw K` for a VAE) are taken
+ * for the kinds that have them, and refused for the others.
+ */
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice } from '../../engine/backend.js';
+import { deriveSeed } from '../../engine/random.js';
+import { FAMILIES } from '../../families/index.js';
+import { resolveOptions, type OptionSpec } from '../../train/options.js';
+import { prefixed } from '../../train/run.js';
+import { withErrorContext } from '../cli-error.js';
+import type { CliIO } from '../io.js';
+import { dataFor, loadForCommand } from '../load.js';
+import { addOptions, givenFlags } from '../options.js';
+
+/** Every family's evaluation options with the kinds that take them, to say which kinds do. */
+function everyEvaluationOption(): OptionSpec[] {
+  return FAMILIES.flatMap((f) =>
+    f.options.map((s) => ({ ...s, kinds: s.kinds ?? f.kinds.map((k) => k.name) })),
+  );
+}
+
+/** Every family's evaluation options, each name once (the first declaration's help). */
+function evaluationOptions(): OptionSpec[] {
+  const seen = new Map<string, OptionSpec>();
+  for (const family of FAMILIES)
+    for (const spec of family.options)
+      if (spec.command === 'eval' && !seen.has(spec.name)) {
+        const kinds = spec.kinds ?? family.kinds.map((k) => k.name);
+        seen.set(spec.name, { ...spec, help: `${spec.help} (${kinds.join(', ')})`, kinds: undefined });
+      }
+  return [...seen.values()];
+}
+
+/** The options of `eval` itself. */
+const COMMAND_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'seed',
+    type: 'integer',
+    min: 0,
+    placeholder: '<s>',
+    help: 'seed of the evaluation draws (default: the run seed)',
+  },
+  { name: 'batchSize', type: 'integer', min: 1, max: 65536, placeholder: '<n>', help: 'examples per batch' },
+];
+
+interface EvalFlags {
+  data?: string;
+  seed?: number;
+  batchSize?: number;
+  backend?: BackendChoice;
+}
+
+/** `latentlab eval DIR`. */
+export function evalCommand(io: CliIO): Command {
+  const command = new Command('eval')
+    .description('evaluate a trained model (of any family) on held-out data and print JSON metrics')
+    .argument('<dir>', 'a run directory (or a checkpoint directory)')
+    .option(
+      '--data <name|path>',
+      "evaluate on this data set's test part (or this table) instead of the run's",
+    );
+  addOptions(command, COMMAND_OPTIONS, '');
+  command.addOption(new Option('--backend <name>', 'force a TensorFlow.js backend').choices(BACKEND_CHOICES));
+  const specs = evaluationOptions();
+  const keys = addOptions(command, specs, '');
+  command.action(async (dir: string, flags: EvalFlags) => {
+    await withErrorContext({ command: 'eval', specs: [...COMMAND_OPTIONS, ...specs] }, async () => {
+      const run = await loadForCommand(dir, flags.backend);
+      try {
+        const kind = run.checkpoint.config.kind;
+        const { values } = resolveOptions(
+          run.family.options,
+          givenFlags(command, keys),
+          {
+            kind,
+            data: run.state?.shape.length === 3 ? 'image' : 'vector',
+          },
+          { command: 'eval', others: everyEvaluationOption() },
+        );
+        const { name, data } = dataFor(run, dir, flags.data);
+        const seed = flags.seed ?? (run.state?.options.seed as number | undefined) ?? 0;
+        let last = performance.now();
+        const metrics = run.family.evaluate(run.model, data, {
+          seed: deriveSeed(seed, 'evaluate'),
+          batchSize: flags.batchSize,
+          options: values,
+          onProgress: (done, total) => {
+            if (performance.now() - last > 2000 && done < total) {
+              last = performance.now();
+              io.err(`eval ${done}/${total}\n`);
+            }
+          },
+        });
+        const record = { family: run.family.name, kind, data: name, ...prefixed(metrics, 'test_') };
+        io.out(JSON.stringify(record, null, 2) + '\n');
+      } finally {
+        run.model.dispose();
+      }
+    });
+  });
+  return command;
+}
