@@ -183,7 +183,7 @@ describe('bad input', () => {
     [
       'a log-scale bound for glow',
       ['--arch', 'glow', '--log-scale-bound', '2'],
-      '--log-scale-bound applies only with --arch realnvp',
+      '--log-scale-bound applies only when --arch is realnvp',
     ],
     ['an unknown 2-D density', ['--data', 'spirals'], "unknown data set 'spirals'"],
     ['zero steps', ['--steps', '0'], "expected a positive integer, got '0'"],

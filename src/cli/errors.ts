@@ -33,8 +33,24 @@ function spelling(error: OptionError, context: ErrorContext): string {
     : error.option;
 }
 
+/**
+ * `text` with each quoted option name of the command (`'prior'`, as the library writes them) as its flag (`--prior`),
+ * the form the user types; in a config file's error, the names stay as the file has them.
+ */
+function inUserTerms(text: string, context: ErrorContext): string {
+  if (context.configPath !== undefined && text.startsWith(`${context.configPath}:`)) return text;
+  return text.replace(/'([a-z][A-Za-z]*)'/g, (quoted, name: string) => {
+    const spec = context.specs?.find((s) => s.name === name);
+    return spec === undefined ? quoted : flagOf(spec);
+  });
+}
+
 /** The one line the command line prints for `error`. */
 export function formatError(error: unknown, context: ErrorContext = {}): string {
+  return inUserTerms(worded(error, context), context);
+}
+
+function worded(error: unknown, context: ErrorContext): string {
   if (error instanceof OptionError) return `${spelling(error, context)} ${error.reason}`;
   if (error instanceof RunDirectoryError) {
     if (error.problem === 'not-empty')

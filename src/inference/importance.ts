@@ -58,7 +58,7 @@ export function importanceLogLikelihood(
   for (let done = 0; done < samples; done += chunk) {
     const k = Math.min(chunk, samples - done);
     const lse = tf.tidy(() =>
-      tf.logSumExp(logImportanceWeights(model, x, k, rng.nextUint32() >>> 1 || 1, context), 0),
+      tf.logSumExp(logImportanceWeights(model, x, k, resolveSeed(rng.nextUint32()), context), 0),
     );
     const values = lse.dataSync();
     lse.dispose();

@@ -3,6 +3,7 @@
  * components of high-dimensional data (a 784 x 784 pixel covariance) need, at O(n^2) per iteration instead of the
  * O(n^3) per sweep of a full decomposition.
  */
+import { deriveSeed } from '../engine/random.js';
 import { eigh, type Eigh } from './eigh.js';
 import { checkFinite, checkOrder, checkSquare } from './matrix.js';
 
@@ -32,7 +33,7 @@ function orthonormalizeColumns(q: Float64Array, n: number, b: number): void {
       // A column in the span of the others (A of rank < b): any unit vector orthogonal to them will do, so start
       // the column again from a fresh pseudo-random vector.
       if (norm < 1e-150) {
-        fillPseudoRandom(q, n, b, j, 7919 * (j + 1) + pass);
+        fillPseudoRandom(q, n, b, j, deriveSeed(pass, 'column', j));
         j--;
         continue;
       }

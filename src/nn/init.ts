@@ -22,9 +22,9 @@ export function layerRandom(seed?: number): Random {
   return new Random(resolveSeed(seed));
 }
 
-/** A seed for a TensorFlow.js random op: never 0, which those ops take to mean "unseeded". */
+/** A seed for a TensorFlow.js random op, the next of `rng`'s (resolved: never 0, which TF.js reads as unseeded). */
 export function opSeed(rng: Random): number {
-  return rng.nextUint32() >>> 1 || 1;
+  return resolveSeed(rng.nextUint32());
 }
 
 /**

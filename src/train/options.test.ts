@@ -133,7 +133,7 @@ describe('resolveOptions', () => {
     const on = resolveOptions(SPECS, given({ prior: 'mixture' }), { kind: 'plain', data: 'image' });
     expect(on.values.components).toBe(10);
     expect(() => resolveOptions(SPECS, given({ components: 4 }), { kind: 'plain', data: 'image' })).toThrow(
-      "'components' applies only with --prior mixture",
+      "'components' applies only when 'prior' is mixture",
     );
   });
 

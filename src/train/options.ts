@@ -333,7 +333,7 @@ export function resolveOptions(
     } else
       throw new OptionError(
         spec.name,
-        `applies only with ${flagOf(byName.get(when.option) ?? { name: when.option })} ${when.is.map(String).join(' or ')}`,
+        `applies only when '${when.option}' is ${when.is.map(String).join(' or ')}`,
         sources[spec.name],
       );
   }

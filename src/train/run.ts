@@ -22,7 +22,6 @@ import { earlyStopping } from './callbacks.js';
 import { optimizerStates, restoreOptimizers } from './optimizers.js';
 import {
   checkOptionValue,
-  flagOf,
   OptionError,
   resolveOptions,
   type GivenOption,
@@ -104,7 +103,7 @@ function createWithinBudget<M extends FamilyModel, C extends { kind: string; see
     (s) => s.sizes === true && (s.kinds === undefined || s.kinds.includes(kind)),
   );
   const set = sizing.filter((s) => sources[s.name] !== undefined && sources[s.name] !== 'default');
-  const advice = `; make it smaller (${(set.length > 0 ? set : sizing).map((s) => flagOf(s)).join(', ')})`;
+  const advice = `; make it smaller (${(set.length > 0 ? set : sizing).map((s) => `'${s.name}'`).join(', ')})`;
   const budget = memoryBudget(family);
   const perParameter = family.engine === 'tfjs' ? 16 : 8;
   const estimate = family.estimateParameters(config);
@@ -560,7 +559,7 @@ function contradiction(name: string, givenValue: unknown, stored: unknown, dir: 
   return new OptionError(
     name,
     `${shown(givenValue)} contradicts the run in ${dir}, which was started with ${shown(stored)}; only the length ` +
-      `of training (${LENGTH_OPTIONS.map((n) => flagOf({ name: n })).join(', ')}) may change when resuming`,
+      `of training (${LENGTH_OPTIONS.map((n) => `'${n}'`).join(', ')}) may change when resuming`,
   );
 }
 
