@@ -20,6 +20,9 @@ import type { LoadedCheckpoint, SavedArrays } from '../io/checkpoint.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Figure } from '../plot/figure.js';
 import type { OptionDefault, OptionSpec, OptionValues } from '../train/options.js';
+import type { StepContext, StepResult } from '../train/trainer.js';
+
+export type { StepContext, StepResult } from '../train/trainer.js';
 
 /** What the shared code needs of every model: its configuration, its size, and a way to free it. */
 export interface FamilyModel {
@@ -46,25 +49,6 @@ export interface Picture {
 
 /** Metrics by name (`elbo`, `loglik`, `converged`, ...): numbers, lists, flags, or null where undefined. */
 export type Metrics = Record<string, number | number[] | boolean | null>;
-
-/** What one training step returns: the loss and its parts, as numbers; every one must be finite. */
-export type StepResult = Record<string, number>;
-
-/** Where the trainer is, given to each step. */
-export interface StepContext {
-  epoch: number;
-  /** The batch's number within the epoch. */
-  batch: number;
-  /** Steps taken before this one. */
-  step: number;
-  /** Training progress in epochs: epoch + batch / batchesPerEpoch (a KL warm-up reads it). */
-  progress: number;
-  /** This step's seed: a function of the run's seed and `step` alone, so a resumed run repeats it. */
-  seed: number;
-  batchesPerEpoch: number;
-  /** The number of training examples (for N/M minibatch scaling). */
-  datasetSize: number;
-}
 
 /** How a family evaluates. */
 export interface EvaluateOptions {

@@ -2,9 +2,8 @@
  * Progress of training on a terminal (Node only): a live bar per epoch, or plain lines when the output is a log.
  */
 import cliProgress from 'cli-progress';
-import type { StepContext } from '../families/family.js';
 import { formatDuration, formatNumber } from './callbacks.js';
-import type { Callback } from './trainer.js';
+import type { Callback, StepContext } from './trainer.js';
 
 export interface ProgressOptions {
   /** Where to write; standard error by default (standard output stays for results). */

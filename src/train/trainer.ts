@@ -12,7 +12,25 @@ import { deriveSeed } from '../engine/random.js';
 import { batches, numBatches } from '../data/batches.js';
 import type { Batch } from '../data/batches.js';
 import type { Dataset } from '../data/dataset.js';
-import type { StepContext, StepResult } from '../families/family.js';
+
+/** What one training step returns: the loss and its parts, as numbers; every one must be finite. */
+export type StepResult = Record<string, number>;
+
+/** Where the trainer is, given to each step. */
+export interface StepContext {
+  epoch: number;
+  /** The batch's number within the epoch. */
+  batch: number;
+  /** Steps taken before this one. */
+  step: number;
+  /** Training progress in epochs: epoch + batch / batchesPerEpoch (a KL warm-up reads it). */
+  progress: number;
+  /** This step's seed: a function of the run's seed and `step` alone, so a resumed run repeats it. */
+  seed: number;
+  batchesPerEpoch: number;
+  /** The number of training examples (for N/M minibatch scaling). */
+  datasetSize: number;
+}
 
 /** One optimisation step on a batch; returns the losses and their parts, every one finite. */
 export type StepFn = (batch: Batch, context: StepContext) => StepResult;
