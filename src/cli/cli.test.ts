@@ -119,3 +119,16 @@ describe('help', () => {
     expect(flow).toMatch(/default moons\)/);
   });
 });
+
+describe('docs', () => {
+  it('docs/options.md is what `latentlab docs` prints from the option declarations (run it to update the file)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { code, out } = await run(['docs']);
+    expect(code).toBe(0);
+    expect(readFileSync(new URL('../../docs/options.md', import.meta.url), 'utf8')).toBe(out);
+    for (const family of FAMILIES)
+      for (const kind of family.kinds)
+        for (const spec of kindOptions(family, kind.name))
+          expect(out).toContain(`| \`${flagOf(spec)}\` | \`${spec.name}\` |`);
+  });
+});

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
 import { CliError } from './cli-error.js';
+import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { fitCommand } from './commands/fit.js';
 import { infoCommand } from './commands/info.js';
@@ -26,7 +27,15 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('latentlab')
     .description('Deep generative models as variational inference: train, evaluate, sample and explain.')
     .version(latentlabVersion());
-  for (const make of [infoCommand, trainCommand, fitCommand, evalCommand, sampleCommand, interpolateCommand])
+  for (const make of [
+    infoCommand,
+    trainCommand,
+    fitCommand,
+    evalCommand,
+    sampleCommand,
+    interpolateCommand,
+    docsCommand,
+  ])
     program.addCommand(make(io));
   // addCommand (unlike .command) does not pass these on: without them a subcommand's usage error exits the process.
   configure(program, io);
