@@ -16,7 +16,9 @@ const result = await build({
   logLevel: 'silent',
 }).catch((e) => e);
 
-const errors = (result.errors ?? []).map((e) => `${e.location ? `${relative(root, e.location.file)}: ` : ''}${e.text}`);
+const errors = (result.errors ?? []).map(
+  (e) => `${e.location ? `${relative(root, e.location.file)}: ` : ''}${e.text}`,
+);
 if (errors.length > 0) {
   console.error('src/index.ts does not bundle for the browser (the core must import no Node module):');
   for (const line of errors) console.error(`  ${line}`);
@@ -24,4 +26,6 @@ if (errors.length > 0) {
 }
 const inputs = Object.keys(result.metafile.inputs).length;
 const bytes = result.outputFiles[0].contents.length;
-console.log(`browser bundle of src/index.ts: ${inputs} modules, ${(bytes / 2 ** 20).toFixed(1)} MiB, no Node built-ins`);
+console.log(
+  `browser bundle of src/index.ts: ${inputs} modules, ${(bytes / 2 ** 20).toFixed(1)} MiB, no Node built-ins`,
+);
