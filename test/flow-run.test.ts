@@ -125,6 +125,11 @@ describe('latentlab train flow on images', () => {
       expect(summary.test_bits_per_dim).toBeGreaterThan(0);
       expect(summary.test_bits_per_dim).toBeLessThan(12);
       expect(existsSync(join(dir, 'samples.png'))).toBe(true);
+      // A flow's latent codes are f^-1(x): interpolate draws lines between those of test images.
+      const strip = join(root, `strip-${arch}.png`);
+      const interpolated = await cli(['interpolate', dir, '--pairs', '2', '--steps', '4', '-o', strip]);
+      expect(interpolated.code, interpolated.err).toBe(0);
+      expect(readFileSync(strip).subarray(1, 4).toString()).toBe('PNG');
       // The loaded flow scores the test digits exactly as the trained one did for the summary.
       const { model } = await loadFlow(dir);
       const e = evaluateFlow(model, loadDataset('mnist').test!, { seed: deriveSeed(0, 'evaluate') });

@@ -284,8 +284,7 @@ async function trainToEnd(
     progressCallback({ label: s.kind, ...io.progress }),
     ...(io.callbacks ?? []),
   ];
-  if (options.patience !== undefined) {
-    if (test === null) throw new OptionError('patience', 'needs a held-out test set, and this data has none');
+  if (options.patience !== undefined)
     callbacks.push(
       earlyStopping({
         monitor: family.monitor.metric,
@@ -293,7 +292,6 @@ async function trainToEnd(
         patience: options.patience as number,
       }),
     );
-  }
   const started = performance.now();
   const secondsBefore = s.state.seconds;
   let training: TrainResult;
@@ -473,6 +471,8 @@ export async function startRun(request: StartRequest, io: RunIO = {}): Promise<R
     { kind, data: train.kind },
     { others: everyOption() },
   );
+  if (values.patience !== undefined && split.test === null)
+    throw new OptionError('patience', `needs a held-out test set, and ${data} has none`, sources.patience);
   const config = family.resolveConfig(kind, values, train);
   const model = createWithinBudget(family, config, kind, sources);
   let dir: RunDirectory;
@@ -553,13 +553,20 @@ export async function loadRun(
 }
 
 /** A flag given on resume that contradicts the stored run. */
-function contradiction(name: string, givenValue: unknown, stored: unknown, dir: string): OptionError {
+function contradiction(
+  name: string,
+  givenValue: unknown,
+  stored: unknown,
+  dir: string,
+  source: OptionSource,
+): OptionError {
   const shown = (v: unknown) =>
     v === undefined ? 'unset' : typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
   return new OptionError(
     name,
     `${shown(givenValue)} contradicts the run in ${dir}, which was started with ${shown(stored)}; only the length ` +
       `of training (${LENGTH_OPTIONS.map((n) => `'${n}'`).join(', ')}) may change when resuming`,
+    source,
   );
 }
 
@@ -589,6 +596,7 @@ export async function resumeRun(request: ResumeRequest, io: RunIO = {}): Promise
   const given = givenOf(request.options, request.given);
   const loaded = await loadRun(path, { beforeCreate: request.beforeCreate });
   const { family, model, state, checkpoint } = loaded;
+  let handedOver = false;
   try {
     if (family.training !== 'steps')
       throw new CheckpointError(`${path} holds a ${checkpoint.config.kind} fit, which cannot be resumed`);
@@ -618,10 +626,11 @@ export async function resumeRun(request: ResumeRequest, io: RunIO = {}): Promise
         values[name] = checked;
         sources[name] = source;
       } else if (JSON.stringify(checked) !== JSON.stringify(state.options[name]))
-        throw contradiction(name, checked, state.options[name], path);
+        throw contradiction(name, checked, state.options[name], path, source);
     }
     const { split, train } = loadTrainingData(values.data as string, values.limit as number | undefined);
     const dir = await RunDirectory.open(path);
+    handedOver = true; // the session disposes the model, however it ends
     return await runSession({
       family,
       kind: state.kind,
@@ -635,7 +644,7 @@ export async function resumeRun(request: ResumeRequest, io: RunIO = {}): Promise
       io,
     });
   } catch (e) {
-    model.dispose();
+    if (!handedOver) model.dispose();
     throw e;
   }
 }
