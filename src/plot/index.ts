@@ -34,6 +34,12 @@ export type {
   DensityGridOptions,
   GridWarpOptions,
 } from './density2d.js';
+export {
+  discriminatorSpec,
+  type DiscriminatorGrid,
+  type DiscriminatorPanel,
+  type DiscriminatorSpecOptions,
+} from './discriminator2d.js';
 export { mixtureEllipses, mixtureSpec, mixtureStripSpec } from './mixture.js';
 export type {
   EllipsePoint,
