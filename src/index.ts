@@ -16,6 +16,7 @@ export * from './io/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './inference/index.js';
+export * from './metrics/index.js';
 export * from './train/index.js';
 export * from './bijectors/index.js';
 export * from './families/exports.js';

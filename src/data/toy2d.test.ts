@@ -2,7 +2,14 @@ import * as tf from '../engine/tf.js';
 import { describe, expect, it } from 'vitest';
 import { batches } from './batches.js';
 import { DataNotFoundError } from './dataset.js';
-import { sampleToy2d, toy2dDataset, toy2dLogDensity, TOY2D_NAMES, type Toy2dName } from './toy2d.js';
+import {
+  sampleToy2d,
+  toy2dDataset,
+  toy2dLogDensity,
+  toy2dModes,
+  TOY2D_NAMES,
+  type Toy2dName,
+} from './toy2d.js';
 
 /** Sample mean and covariance [xx, xy, yx, yy] of n * 2 values, in float64. */
 function moments(x: ArrayLike<number>): { mean: number[]; cov: number[] } {
@@ -88,7 +95,7 @@ describe('sampleToy2d', () => {
   ])('rejects %s with a DataNotFoundError listing the names', (_, f) => {
     expect(f).toThrow(DataNotFoundError);
     expect(f).toThrow(
-      "unknown 2-D data set 'foo' (expected moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles or pinwheel)",
+      "unknown 2-D data set 'foo' (expected moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, ring8 or grid25)",
     );
   });
 
@@ -252,5 +259,108 @@ describe('toy2dDataset', () => {
     expect(first.value.x.shape).toEqual([256, 2]);
     expect(first.value.labels).toBeNull();
     tf.dispose(first.value.x);
+  });
+});
+
+describe('ring8 and grid25 (the mode-collapse mixtures of the peer gan2d_torch.py)', () => {
+  it.each([
+    // (radius^2 / 2 + std^2) I for 8 centres on a circle of radius 2, std 0.02.
+    ['ring8', [0, 0], [2 + 0.0004, 0, 0, 2 + 0.0004]],
+    // (mean of {-4, -2, 0, 2, 4}^2 = 8) + std^2 per axis, std 0.05.
+    ['grid25', [0, 0], [8 + 0.0025, 0, 0, 8 + 0.0025]],
+  ] as [Toy2dName, number[], number[]][])(
+    '%s: the mean and covariance of 100k draws match the exact ones',
+    (name, mean, cov) => {
+      const got = moments(sampleToy2d(name, 100_000, 7));
+      const scale = cov[0];
+      expect(got.mean).toBeAllClose(mean, { rtol: 0, atol: 5 * Math.sqrt(scale / 100_000) });
+      expect(got.cov).toBeAllClose(cov, { rtol: 0, atol: 4 * scale * Math.sqrt(2 / 100_000) });
+    },
+  );
+
+  it.each([
+    // Cells of side std (0.02 and 0.05): the midpoint rule is exact to about e^(-2 pi^2) per Gaussian.
+    ['ring8', [-2.5, 2.5], 250],
+    ['grid25', [-5, 5], 200],
+  ] as [Toy2dName, [number, number], number][])('%s integrates to 1 over a grid', (name, range, res) => {
+    expect(integrate(toy2dLogDensity(name)!, range, res)).toBeAllClose(1, { rtol: 0, atol: 1e-6 });
+  });
+
+  // /usr/bin/python3, scipy 1.10: logsumexp([multivariate_normal(c_k, std^2 I).logpdf(x) for c_k in centres])
+  // - log K, with the peer's mixture(name) centres (ring8's in float64: 2 (cos, sin)(2 pi k / 8)).
+  it.each([
+    [
+      'ring8',
+      [2, 0, Math.SQRT2 + 0.01, Math.SQRT2 - 0.02, 1.99, 0.03, 0, 0],
+      [3.906727402767111, 3.2817274027671153, 2.656727402767111, -4994.013831055553],
+    ],
+    [
+      'grid25',
+      [0, 0, 2.03, -1.96, 1, 1, 4.1, 3.95],
+      [0.9347116558304358, 0.4347116558304376, -397.6789939830496, -1.5652883441695464],
+    ],
+  ] as [Toy2dName, number[], number[]][])(
+    '%s matches an independent scipy computation',
+    (name, points, expected) => {
+      expect(toy2dLogDensity(name)!(Float64Array.from(points))).toBeAllClose(expected, {
+        rtol: 1e-10,
+        atol: 1e-10,
+      });
+    },
+  );
+
+  it.each([
+    ['ring8', 0.02, 8],
+    ['grid25', 0.05, 25],
+  ] as const)(
+    '%s: the log-density at a centre is -log K - log(2 pi std^2), the other modes out of reach',
+    (name, std, m) => {
+      const { centres } = toy2dModes(name)!;
+      const expected = -Math.log(m) - Math.log(2 * Math.PI * std * std);
+      expect(toy2dLogDensity(name)!(centres)).toBeAllClose(expected, { rtol: 1e-12, atol: 0 });
+    },
+  );
+
+  it.each([
+    // The peer's mixture(name) centres, .double().numpy().ravel().tolist() (/usr/bin/python3, torch 1.13); ring8's
+    // are rounded to float32 there, hence the 1e-7.
+    [
+      'ring8',
+      0.02,
+      [
+        2.0, 0.0, 1.4142135381698608, 1.4142135381698608, 1.2246468525851679e-16, 2.0, -1.4142135381698608,
+        1.4142135381698608, -2.0, 2.4492937051703357e-16, -1.4142135381698608, -1.4142135381698608,
+        -3.6739402930577075e-16, -2.0, 1.4142135381698608, -1.4142135381698608,
+      ],
+    ],
+    [
+      'grid25',
+      0.05,
+      [
+        -4, -4, -4, -2, -4, 0, -4, 2, -4, 4, -2, -4, -2, -2, -2, 0, -2, 2, -2, 4, 0, -4, 0, -2, 0, 0, 0, 2, 0,
+        4, 2, -4, 2, -2, 2, 0, 2, 2, 2, 4, 4, -4, 4, -2, 4, 0, 4, 2, 4, 4,
+      ],
+    ],
+  ] as [Toy2dName, number, number[]][])(
+    "%s: toy2dModes gives the peer's centres in the peer's order",
+    (name, std, centres) => {
+      const modes = toy2dModes(name)!;
+      expect(modes.std).toBe(std);
+      expect(modes.centres).toBeAllClose(centres, { rtol: 0, atol: 1e-7 });
+    },
+  );
+
+  it('draws only near the centres of ring8 and grid25', () => {
+    for (const name of ['ring8', 'grid25'] as const) {
+      const { centres, std } = toy2dModes(name)!;
+      const x = sampleToy2d(name, 5000, 2);
+      for (let i = 0; i < 5000; i++) {
+        let best = Infinity;
+        for (let k = 0; k < centres.length / 2; k++)
+          best = Math.min(best, Math.hypot(x[2 * i] - centres[2 * k], x[2 * i + 1] - centres[2 * k + 1]));
+        // P(|e| > 6 std) = e^-18 for a 2-D standard normal: none in 5,000.
+        expect(best).toBeLessThan(6 * std);
+      }
+    }
   });
 });

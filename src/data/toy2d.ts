@@ -5,7 +5,11 @@
  *
  * References: W. Grathwohl et al., "FFJORD: Free-form Continuous Dynamics for Scalable Reversible Generative
  * Models", ICLR 2019, https://arxiv.org/abs/1810.01367 (lib/toy_data.py); I. Gulrajani et al., "Improved Training
- * of Wasserstein GANs", NeurIPS 2017, https://arxiv.org/abs/1704.00028 (25 Gaussians).
+ * of Wasserstein GANs", NeurIPS 2017, https://arxiv.org/abs/1704.00028 (25 Gaussians); L. Metz et al., "Unrolled
+ * Generative Adversarial Networks", ICLR 2017, https://arxiv.org/abs/1611.02163 (the ring of 8); A. Srivastava et
+ * al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning", NeurIPS 2017,
+ * https://arxiv.org/abs/1705.07761, and Z. Lin et al., "PacGAN: The power of two samples in generative adversarial
+ * networks", NeurIPS 2018, https://arxiv.org/abs/1712.04086 (the grid of 25).
  */
 import { Random, resolveSeed } from '../engine/random.js';
 import { DataNotFoundError, vectorDataset, type TrainTestSplit, type Dataset } from './dataset.js';
@@ -19,6 +23,8 @@ export const TOY2D_NAMES = [
   'swissroll',
   'circles',
   'pinwheel',
+  'ring8',
+  'grid25',
 ] as const;
 
 /** One of {@link TOY2D_NAMES}. */
@@ -43,6 +49,45 @@ const GAUSS25 = { spacing: 1 / SQRT2, sigma: 0.05 / (2 * SQRT2) };
 const SWISS = { lo: 1.5 * PI, hi: 4.5 * PI, scale: 5, sigma: 1 / 5 };
 const CIRCLES = { outer: 3, inner: 1.5, sigma: 0.24 };
 const PINWHEEL = { arms: 5, radialStd: 0.3, tangentialStd: 0.1, rate: 0.25, scale: 2 };
+// As the peer gan2d_torch.py's `mixture`: radius 2 with std radius / 100, and the grid {-4, -2, 0, 2, 4}^2.
+const RING8 = { radius: 2, sigma: 2 / 100 };
+const GRID25 = { spacing: 2, sigma: 0.05 };
+
+/** Equal-weight mixture of N(c_k, sigma^2 I), k = 0..m-1, with c_k = (cx[k], cy[k]). */
+interface IsotropicMixture {
+  cx: Float64Array;
+  cy: Float64Array;
+  sigma: number;
+}
+
+/** m centres at angles 2 pi k / m on a circle. (2 pi k) / m rounds as FFJORD's (k pi) / 4 for m = 8. */
+function ringMixture(m: number, radius: number, sigma: number): IsotropicMixture {
+  const angle = (k: number) => (2 * PI * k) / m;
+  return {
+    cx: Float64Array.from({ length: m }, (_, k) => radius * Math.cos(angle(k))),
+    cy: Float64Array.from({ length: m }, (_, k) => radius * Math.sin(angle(k))),
+    sigma,
+  };
+}
+
+/** side^2 centres spacing * (i, j) for i, j centred on 0, k = side i + j (torch.cartesian_prod's order). */
+function gridMixture(side: number, spacing: number, sigma: number): IsotropicMixture {
+  const offset = (side - 1) / 2;
+  return {
+    cx: Float64Array.from({ length: side * side }, (_, k) => spacing * (Math.floor(k / side) - offset)),
+    cy: Float64Array.from({ length: side * side }, (_, k) => spacing * ((k % side) - offset)),
+    sigma,
+  };
+}
+
+type MixtureName = '8gaussians' | '25gaussians' | 'ring8' | 'grid25';
+
+const MIXTURES: Record<MixtureName, IsotropicMixture> = {
+  '8gaussians': ringMixture(8, GAUSS8.radius, GAUSS8.sigma),
+  '25gaussians': gridMixture(5, GAUSS25.spacing, GAUSS25.sigma),
+  ring8: ringMixture(8, RING8.radius, RING8.sigma),
+  grid25: gridMixture(5, GRID25.spacing, GRID25.sigma),
+};
 
 /** One point of data set `name` written at `out[2i], out[2i+1]`; the exact definitions are on {@link sampleToy2d}. */
 function drawPoint(name: Toy2dName, rng: Random, out: Float32Array, i: number): void {
@@ -56,16 +101,14 @@ function drawPoint(name: Toy2dName, rng: Random, out: Float32Array, i: number): 
       y += MOONS_NOISE * rng.normal();
       break;
     }
-    case '8gaussians': {
-      const angle = (rng.int(8) * PI) / 4;
-      x = GAUSS8.radius * Math.cos(angle) + GAUSS8.sigma * rng.normal();
-      y = GAUSS8.radius * Math.sin(angle) + GAUSS8.sigma * rng.normal();
-      break;
-    }
-    case '25gaussians': {
-      const k = rng.int(25);
-      x = GAUSS25.spacing * (Math.floor(k / 5) - 2) + GAUSS25.sigma * rng.normal();
-      y = GAUSS25.spacing * ((k % 5) - 2) + GAUSS25.sigma * rng.normal();
+    case '8gaussians':
+    case '25gaussians':
+    case 'ring8':
+    case 'grid25': {
+      const { cx, cy, sigma } = MIXTURES[name];
+      const k = rng.int(cx.length);
+      x = cx[k] + sigma * rng.normal();
+      y = cy[k] + sigma * rng.normal();
       break;
     }
     case 'checkerboard': {
@@ -122,6 +165,14 @@ function drawPoint(name: Toy2dName, rng: Random, out: Float32Array, i: number): 
  * - `pinwheel` (FFJORD): f = (1 + 0.3 e, 0.1 e') turned clockwise by phi = 2 pi k / 5 + 0.25 exp(f0) for arm
  *   k = 0..4, times 2: x = 2 (f0 cos phi + f1 sin phi, -f0 sin phi + f1 cos phi). FFJORD gives each arm exactly n/5
  *   points; here the arm is random.
+ * - `ring8` (the Unrolled GAN ring, as the peer `gan2d_torch.py`): N(c_k, 0.02^2 I) with c_k = 2 (cos 2 pi k/8,
+ *   sin 2 pi k/8), k = 0..7. Mean 0, covariance (2 + 0.0004) I. VEEGAN's and PacGAN's code halve it (radius 1,
+ *   std 0.01).
+ * - `grid25` (VEEGAN, PacGAN, as the peer `gan2d_torch.py`): N(c_ij, 0.05^2 I) with c_ij = (i, j), i, j in
+ *   {-4, -2, 0, 2, 4}. Mean 0, covariance (8 + 0.0025) I.
+ *
+ * The mixtures of isotropic Gaussians (`8gaussians`, `25gaussians`, `ring8`, `grid25`) give their centres and std
+ * through {@link toy2dModes}.
  *
  * Throws a `DataNotFoundError` for an unknown name.
  *
@@ -252,16 +303,12 @@ function makeLogDensity(name: Toy2dName): LogDensity2d {
       );
       return isotropicMixture(cx, cy, MOONS_NOISE);
     }
-    case '8gaussians': {
-      const angle = (k: number) => (k * PI) / 4;
-      const cx = Float64Array.from({ length: 8 }, (_, k) => GAUSS8.radius * Math.cos(angle(k)));
-      const cy = Float64Array.from({ length: 8 }, (_, k) => GAUSS8.radius * Math.sin(angle(k)));
-      return isotropicMixture(cx, cy, GAUSS8.sigma);
-    }
-    case '25gaussians': {
-      const cx = Float64Array.from({ length: 25 }, (_, k) => GAUSS25.spacing * (Math.floor(k / 5) - 2));
-      const cy = Float64Array.from({ length: 25 }, (_, k) => GAUSS25.spacing * ((k % 5) - 2));
-      return isotropicMixture(cx, cy, GAUSS25.sigma);
+    case '8gaussians':
+    case '25gaussians':
+    case 'ring8':
+    case 'grid25': {
+      const { cx, cy, sigma } = MIXTURES[name];
+      return isotropicMixture(cx, cy, sigma);
     }
     case 'checkerboard':
       return (points) =>
@@ -293,8 +340,9 @@ function makeLogDensity(name: Toy2dName): LogDensity2d {
 
 /**
  * The true log-density of toy data set `name` (see {@link sampleToy2d} for the definitions), as a function of
- * `n * 2` coordinates giving `n` values in float64. Exact for `8gaussians`, `25gaussians` and `checkerboard`
- * (-Infinity off its squares). `moons`, `swissroll` and `circles` are uniform over a curve blurred by isotropic
+ * `n * 2` coordinates giving `n` values in float64. Exact for the Gaussian mixtures (`8gaussians`, `25gaussians`,
+ * `ring8`, `grid25`: log (1/m) sum_k N(x; c_k, sigma^2 I) by log-sum-exp) and `checkerboard` (-Infinity off its
+ * squares). `moons`, `swissroll` and `circles` are uniform over a curve blurred by isotropic
  * Gaussian noise, log (1/L) integral N(x; c(t), sigma^2 I) dt: computed by the midpoint rule with nodes far closer
  * than sigma (relative error below 1e-6 away from the curves' ends). `pinwheel` comes from the change of variables
  * through a 1-D root search (see the source). Every name has one; the result type keeps `null` for data sets
@@ -309,6 +357,36 @@ export function toy2dLogDensity(name: string): LogDensity2d | null {
   let f = densities.get(name);
   if (f === undefined) densities.set(name, (f = makeLogDensity(name)));
   return f;
+}
+
+/** The modes of a mixture of isotropic Gaussians with equal weights. */
+export interface MixtureModes {
+  /** The centres, K * 2 values (x, y of each mode). */
+  centres: Float64Array;
+  /** The standard deviation of every coordinate of every component. */
+  std: number;
+}
+
+/**
+ * The mode centres and std of toy data set `name` when it is an equal-weight mixture of isotropic Gaussians
+ * (`8gaussians`, `25gaussians`, `ring8`, `grid25`; see {@link sampleToy2d}), in the order of the peer
+ * `gan2d_torch.py` for `ring8` (angle 2 pi k / 8) and `grid25` (k = 5 i + j for the centre (2i - 4, 2j - 4)); `null`
+ * for the others. A fresh copy on each call. Throws a `DataNotFoundError` for an unknown name.
+ *
+ * These are the modes that mode-coverage metrics score samples against (see `modeCoverage`). The centres are exact
+ * in float64; the peer rounds `ring8`'s to float32 (a change of about 1e-7, far below the std).
+ *
+ * @example
+ * const { centres, std } = toy2dModes('grid25')!; // 50 values, (-4, -4), (-4, -2), ..., (4, 4); std 0.05
+ * toy2dModes('moons'); // null
+ */
+export function toy2dModes(name: string): MixtureModes | null {
+  checkName(name);
+  if (!(name in MIXTURES)) return null;
+  const { cx, cy, sigma } = MIXTURES[name as MixtureName];
+  const centres = new Float64Array(2 * cx.length);
+  for (let k = 0; k < cx.length; k++) [centres[2 * k], centres[2 * k + 1]] = [cx[k], cy[k]];
+  return { centres, std: sigma };
 }
 
 /** Options of {@link toy2dDataset}. */
