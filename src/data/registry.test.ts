@@ -8,7 +8,7 @@ import { DATASET_NAMES, loadDataset } from './registry.js';
 import { toy2dDataset } from './toy2d.js';
 
 const EXPECTED =
-  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, idx:DIR ' +
+  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, ring8, grid25, idx:DIR ' +
   'or a CSV/TSV/JSON file';
 
 describe('loadDataset', () => {
@@ -23,6 +23,8 @@ describe('loadDataset', () => {
       'swissroll',
       'circles',
       'pinwheel',
+      'ring8',
+      'grid25',
     ]);
     expect(loadDataset('mnist')).toBe(loadMnist());
   });
