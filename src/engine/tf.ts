@@ -1,6 +1,7 @@
 /**
  * The one door to TensorFlow.js. Every latentlab module imports `tf` from here, so that gradients, the default
- * backends and the wasm kernel fixes are registered before any op runs, whichever module a user imports first.
+ * backends, the wasm kernel fixes and the second-order gradient fixes (`second-order.ts`) are registered before any
+ * op runs, whichever module a user imports first.
  *
  * In Node, `@tensorflow/tfjs-core` resolves to its CommonJS bundle, which carries no gradients; they come from
  * `generated/gradients.js`, which `scripts/bundle-gradients.mjs` builds from tfjs-core's ESM sources at install time
@@ -14,8 +15,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmMatMulFix } from './kernels.js';
 import './conv-kernels.js';
 import { registerWasmAdamKernel } from './adam-kernel.js';
+import { registerSecondOrderGradients } from './second-order.js';
 
 registerWasmMatMulFix();
 registerWasmAdamKernel();
+registerSecondOrderGradients();
 
 export * from '@tensorflow/tfjs-core';
