@@ -53,7 +53,7 @@ describe('errors', () => {
     [
       'an unknown kind',
       ['train', 'gan9'],
-      /unknown kind 'gan9' for train \(expected one of vae, beta-vae, iwae, cvae, flow\)/,
+      /unknown kind 'gan9' for train \(expected one of vae, beta-vae, iwae, cvae, flow, gan\)/,
     ],
     ['a kind of the other verb', ['train', 'gmm'], /gmm is fitted: latentlab fit gmm/],
     [
@@ -85,7 +85,7 @@ describe('help', () => {
     const { out } = await run(['--help']);
     expect(out).toMatch(/info \[options\] +print the TensorFlow.js backend/);
     const train = await run(['train', '--help']);
-    for (const kind of ['vae', 'beta-vae', 'iwae', 'cvae', 'flow'])
+    for (const kind of ['vae', 'beta-vae', 'iwae', 'cvae', 'flow', 'gan'])
       expect(train.out).toMatch(new RegExp(`^ +${kind} `, 'm'));
     expect(train.out).not.toMatch(/^ +gmm /m);
     expect((await run(['fit', '--help'])).out).toMatch(/^ +bayesian-gmm /m);
@@ -98,7 +98,7 @@ describe('help', () => {
   )('%s %s --help lists exactly the options that kind uses', async (verb, kind, family) => {
     const { code, out } = await run([verb, kind, '--help']);
     expect(code).toBe(0);
-    const listed = [...out.matchAll(/^ +(--[a-z-]+)/gm)].map((m) => m[1].replace(/^--no-/, '--'));
+    const listed = [...out.matchAll(/^ +(--[a-z0-9-]+)/gm)].map((m) => m[1].replace(/^--no-/, '--'));
     const expected = kindOptions(family, kind).map((s) => flagOf(s));
     for (const flag of expected) expect(listed, flag).toContain(flag);
     const cli = ['--out', '--resume', '--config', '--backend', '--pictures', '--help'];

@@ -5,11 +5,12 @@
  */
 import type { Family } from './family.js';
 import { flowFamily } from './flow/index.js';
+import { ganFamily } from './gan/index.js';
 import { mixtureFamily } from './mixture/index.js';
 import { vaeFamily } from './vae/index.js';
 
 /** The families, in the order the command line lists them. */
-export const FAMILIES: readonly Family[] = [vaeFamily, flowFamily, mixtureFamily];
+export const FAMILIES: readonly Family[] = [vaeFamily, flowFamily, mixtureFamily, ganFamily];
 
 /** The family that trains `kind` (`vae`, `flow`, `gmm`, ...), or undefined. */
 export function familyOfKind(kind: string, families: readonly Family[] = FAMILIES): Family | undefined {

@@ -1,0 +1,287 @@
+/**
+ * The configuration of a GAN (what `config.json` stores) and the GAN family's options, declared once
+ * ({@link GAN_OPTIONS}): the defaults of {@link resolveGanConfig} are theirs. On 2-D data the defaults are the
+ * PyTorch peer's (`gan2d_torch.py`: z of 2 dimensions, 128-128 ReLU networks, Adam 1e-4 with betas 0.5 and 0.999,
+ * batch 256); on images a DCGAN-style pair of convolutional networks.
+ */
+import type { DataKind } from '../../data/dataset.js';
+import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
+import { FLOW_ARCHS, type FlowArch } from '../flow/config.js';
+import { checkOptionValue, defaultOf, OptionError, type OptionSpec } from '../../train/options.js';
+
+/** The adversarial losses (see `losses.ts`). */
+export type GanLoss = 'ns' | 'minimax' | 'lsgan' | 'wgan-gp';
+export const GAN_LOSSES: readonly GanLoss[] = ['ns', 'minimax', 'lsgan', 'wgan-gp'];
+
+/** The generator's network: an MLP, a normalizing flow (whose density is exact), or transposed convolutions. */
+export type GeneratorArch = 'mlp' | 'flow' | 'conv';
+export const GENERATOR_ARCHS: readonly GeneratorArch[] = ['mlp', 'flow', 'conv'];
+
+export interface GanConfig {
+  kind: 'gan';
+  loss: GanLoss;
+  generator: GeneratorArch;
+  /** The shape of one example: `[d]` for vectors, `[h, w, c]` for images. */
+  inputShape: number[];
+  /** Dimensions of the noise z ~ N(0, I) (a flow generator's noise has the data's dimension). */
+  latent: number;
+  /** Hidden widths of the generator's MLP (or of a flow generator's coupling networks). */
+  generatorHidden: number[];
+  /** Hidden widths of the discriminator's MLP. */
+  discriminatorHidden: number[];
+  /** Channels of the convolutional networks' stride-2 layers, in the discriminator's order. */
+  channels: number[];
+  activation: Activation;
+  /** A flow generator's architecture and coupling layers. */
+  flowArch: FlowArch;
+  flowLayers: number;
+  generatorLr: number;
+  discriminatorLr: number;
+  beta1: number;
+  beta2: number;
+  /** Discriminator updates per generator turn (k_D). */
+  discriminatorSteps: number;
+  /** Generator updates per turn (k_G). */
+  generatorSteps: number;
+  /** WGAN-GP: the weight of the gradient penalty. */
+  gradientPenalty: number;
+  /** The weight lambda of lambda E_z ||G(z) - G_old(z)||^2 (0: off). */
+  regOld: number;
+  /** G_old is the generator as it was this many generator updates back. */
+  regOldEvery: number;
+  /** The toy 2-D density the training data were drawn from (its log-density is known), or null. */
+  density: string | null;
+  seed: number;
+}
+
+const isImage = ({ data }: { data: DataKind }) => data === 'image';
+
+/** The options of `latentlab train gan`. */
+export const GAN_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'loss',
+    type: 'choice',
+    choices: GAN_LOSSES,
+    default: 'ns',
+    help: 'ns (non-saturating), minimax, lsgan (least squares) or wgan-gp (critic with a gradient penalty)',
+  },
+  {
+    name: 'generator',
+    type: 'choice',
+    choices: GENERATOR_ARCHS,
+    default: (c) => (isImage(c) ? 'conv' : 'mlp'),
+    help: 'the generator: mlp, flow (a RealNVP-style flow, whose density is exact) or conv (DCGAN, images)',
+  },
+  {
+    name: 'latent',
+    sizes: true,
+    type: 'integer',
+    min: 1,
+    max: 4096,
+    default: (c) => (isImage(c) ? 64 : 2),
+    placeholder: '<n>',
+    help: 'dimensions of the noise z (a flow generator uses the data dimension)',
+  },
+  {
+    name: 'generatorHidden',
+    flag: 'g-hidden',
+    sizes: true,
+    type: 'integers',
+    min: 1,
+    max: 8192,
+    placeholder: '<widths>',
+    default: (c) => (isImage(c) ? [256, 512] : [128, 128]),
+    help: "hidden widths of the generator's MLP (or a flow generator's coupling networks), comma-separated",
+  },
+  {
+    name: 'discriminatorHidden',
+    flag: 'd-hidden',
+    sizes: true,
+    type: 'integers',
+    min: 1,
+    max: 8192,
+    placeholder: '<widths>',
+    default: (c) => (isImage(c) ? [512, 256] : [128, 128]),
+    help: "hidden widths of the discriminator's MLP, comma-separated",
+  },
+  {
+    name: 'channels',
+    sizes: true,
+    type: 'integers',
+    min: 1,
+    max: 1024,
+    placeholder: '<channels>',
+    default: [64, 128],
+    data: 'image',
+    when: { option: 'generator', is: ['conv'] },
+    help: "channels of the convolutional networks' stride-2 layers (the generator mirrors them)",
+  },
+  {
+    name: 'activation',
+    type: 'choice',
+    choices: ACTIVATIONS,
+    default: (c) => (isImage(c) ? 'leaky-relu' : 'relu'),
+    help: 'hidden activation of both networks',
+  },
+  {
+    name: 'flowArch',
+    type: 'choice',
+    choices: FLOW_ARCHS,
+    default: 'realnvp',
+    data: 'vector',
+    when: { option: 'generator', is: ['flow'] },
+    help: 'the flow generator: nice, realnvp or glow',
+  },
+  {
+    name: 'flowLayers',
+    sizes: true,
+    type: 'integer',
+    min: 1,
+    max: 256,
+    default: 8,
+    placeholder: '<n>',
+    data: 'vector',
+    when: { option: 'generator', is: ['flow'] },
+    help: "the flow generator's coupling layers",
+  },
+  {
+    name: 'generatorLr',
+    flag: 'lr-g',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: (c) => (isImage(c) ? 2e-4 : 1e-4),
+    placeholder: '<rate>',
+    help: "the generator's Adam learning rate",
+  },
+  {
+    name: 'discriminatorLr',
+    flag: 'lr-d',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: (c) => (isImage(c) ? 2e-4 : 1e-4),
+    placeholder: '<rate>',
+    help: "the discriminator's Adam learning rate",
+  },
+  {
+    name: 'beta1',
+    type: 'number',
+    min: 0,
+    max: 0.999999,
+    default: 0.5,
+    placeholder: '<b>',
+    help: "both Adams' first-moment decay",
+  },
+  {
+    name: 'beta2',
+    type: 'number',
+    min: 0,
+    max: 0.999999,
+    default: 0.999,
+    placeholder: '<b>',
+    help: "both Adams' second-moment decay",
+  },
+  {
+    name: 'discriminatorSteps',
+    flag: 'd-steps',
+    type: 'integer',
+    min: 1,
+    max: 100,
+    placeholder: '<k>',
+    help: 'discriminator updates per generator turn, k_D (default 5 for wgan-gp, else 1); each is one training step',
+  },
+  {
+    name: 'generatorSteps',
+    flag: 'g-steps',
+    type: 'integer',
+    min: 1,
+    max: 100,
+    default: 1,
+    placeholder: '<k>',
+    help: 'generator updates per turn, k_G, each on fresh noise',
+  },
+  {
+    name: 'gradientPenalty',
+    flag: 'gp',
+    type: 'number',
+    min: 0,
+    default: 10,
+    placeholder: '<weight>',
+    when: { option: 'loss', is: ['wgan-gp'] },
+    help: "WGAN-GP: the gradient penalty's weight",
+  },
+  {
+    name: 'regOld',
+    type: 'number',
+    min: 0,
+    default: 0,
+    placeholder: '<lambda>',
+    help: "the variational view's penalty lambda E||G(z) - G_old(z)||^2 on the generator (0: off)",
+  },
+  {
+    name: 'regOldEvery',
+    type: 'integer',
+    min: 1,
+    max: 1000000,
+    default: 1,
+    placeholder: '<k>',
+    help: 'G_old is the generator as it was k generator updates back',
+  },
+];
+
+const FIELDS = GAN_OPTIONS.filter((s) => s.name !== 'discriminatorSteps');
+
+/**
+ * The full configuration of a GAN on examples of shape `options.inputShape` ([d] or [h, w, c]): each field not
+ * given takes its option's default for that data, then everything is checked (an `OptionError` names the field).
+ *
+ * @example
+ * resolveGanConfig({ inputShape: [2], loss: 'wgan-gp' }); // 5 critic steps per generator step, penalty 10
+ */
+export function resolveGanConfig(options: Partial<GanConfig> & { inputShape: number[] }): GanConfig {
+  const shape = options.inputShape;
+  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3))
+    throw new OptionError(
+      'inputShape',
+      `must be [d] or [height, width, channels], got ${JSON.stringify(shape)}`,
+    );
+  shape.forEach((v, i) => {
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new OptionError(`inputShape[${i}]`, `must be a positive integer, got ${v}`);
+  });
+  const data: DataKind = shape.length === 3 ? 'image' : 'vector';
+  const c = { ...options, kind: 'gan', inputShape: [...shape] } as GanConfig;
+  const record = c as unknown as Record<string, unknown>;
+  for (const spec of FIELDS) {
+    const field = spec.configKey ?? spec.name;
+    const value = record[field] ?? defaultOf(spec, { kind: 'gan', data });
+    if (value !== undefined) record[field] = checkOptionValue({ ...spec, name: field }, value);
+  }
+  c.discriminatorSteps = checkOptionValue(
+    { ...GAN_OPTIONS.find((s) => s.name === 'discriminatorSteps')! },
+    c.discriminatorSteps ?? (c.loss === 'wgan-gp' ? 5 : 1),
+  ) as number;
+  c.seed ??= 0;
+  c.density ??= null;
+  if (!Number.isSafeInteger(c.seed) || c.seed < 0)
+    throw new OptionError('seed', `must be an integer >= 0, got ${c.seed}`);
+  if (c.generator === 'flow') {
+    if (data === 'image')
+      throw new OptionError('generator', 'flow is for vectors here; use mlp or conv for images');
+    if (shape[0] < 2)
+      throw new OptionError('generator', `a coupling flow needs at least 2 dimensions, got [${shape[0]}]`);
+    c.latent = shape[0];
+  }
+  if (c.generator === 'conv') {
+    if (data !== 'image')
+      throw new OptionError('generator', 'conv needs images; use mlp or flow for vectors');
+    const factor = 2 ** c.channels.length;
+    if (shape[0] % factor !== 0 || shape[1] % factor !== 0)
+      throw new OptionError(
+        'channels',
+        `${c.channels.length} stride-2 layers need an image size divisible by ${factor}, got ${shape[0]}x${shape[1]}`,
+      );
+  }
+  return c;
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '../../engine/tf.js';
+import { deriveSeed } from '../../engine/random.js';
+import { numTensors } from '../../engine/memory.js';
+import { resolveGanConfig, type GanConfig } from './config.js';
+import { ganFamily } from './index.js';
+import { GanModel } from './model.js';
+import { createGenerator } from './networks.js';
+
+function makeGan(options: Partial<GanConfig> = {}): GanModel {
+  return new GanModel(
+    resolveGanConfig({
+      inputShape: [2],
+      generatorHidden: [8],
+      discriminatorHidden: [8],
+      generatorLr: 1e-2,
+      discriminatorLr: 1e-2,
+      seed: 5,
+      ...options,
+    }),
+  );
+}
+
+function snapshot(params: Map<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map([...params].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+}
+
+function changed(before: Map<string, Float32Array>, params: Map<string, tf.Variable>): string[] {
+  return [...params].filter(([k, v]) => v.dataSync().some((x, i) => x !== before.get(k)![i])).map(([k]) => k);
+}
+
+const real = () => tf.randomNormal<tf.Rank.R2>([32, 2], 0, 1, 'float32', 3);
+
+describe('GanModel', () => {
+  it.each(['ns', 'wgan-gp'] as const)(
+    '%s: a discriminator step moves every discriminator array and no generator array, and back',
+    (loss) => {
+      const gan = makeGan({ loss, regOld: 1 });
+      const x = real();
+      const d0 = snapshot(gan.discriminatorParameters());
+      const g0 = snapshot(gan.parameters());
+      const parts = gan.discriminatorStep(x, 1);
+      expect(Object.keys(parts).sort()).toEqual(loss === 'wgan-gp' ? ['loss', 'penalty'] : ['loss']);
+      // A critic's output bias cancels from E_q[d] - E_p[d] and from its gradient: WGAN-GP leaves it alone.
+      const names = [...d0.keys()].sort();
+      const outputBias = names.filter((k) => k.endsWith('bias')).at(-1)!;
+      const moved = loss === 'wgan-gp' ? names.filter((k) => k !== outputBias) : names;
+      expect(changed(d0, gan.discriminatorParameters()).sort()).toEqual(moved);
+      expect(changed(g0, gan.parameters()).every((k) => k.startsWith('discriminator.'))).toBe(true);
+
+      const g1 = snapshot(gan.generatorParameters());
+      const all1 = snapshot(gan.parameters());
+      gan.generatorStep(32, 2);
+      expect(changed(g1, gan.generatorParameters()).sort()).toEqual([...g1.keys()].sort());
+      // The first generator update refreshes nothing: the frozen copies still hold the initial generator.
+      expect(changed(all1, gan.parameters()).every((k) => k.startsWith('generator.'))).toBe(true);
+      tf.dispose(x);
+      gan.dispose();
+    },
+  );
+
+  it('the frozen copies start as the generator and no optimizer is given them', () => {
+    const gan = makeGan({ regOld: 1 });
+    const params = gan.parameters();
+    for (const [name, v] of gan.generatorParameters()) {
+      const tail = name.slice('generator.'.length);
+      expect(params.get(`generator_old.${tail}`)!.dataSync()).toEqual(v.dataSync());
+      expect(params.get(`generator_next_old.${tail}`)!.dataSync()).toEqual(v.dataSync());
+    }
+    expect([...gan.generatorParameters().keys()].every((k) => k.startsWith('generator.'))).toBe(true);
+    gan.dispose();
+  });
+
+  it.each([1, 3])(
+    'reg-old with k = %i: update u penalises the distance to the generator of update k floor(u / k) - k',
+    (k) => {
+      // G_u: the generator before update u. The penalty at update u is E||G(z) - G_old(z)||^2 at G = G_u, with
+      // G_old = G_{k floor(u/k) - k} (G_0 for u < 2k): for k = 1 exactly the previous update's G_{u-1}.
+      const gan = makeGan({ regOld: 0.5, regOldEvery: k });
+      const history: Map<string, Float32Array>[] = [];
+      const replica = createGenerator(gan.config);
+      const m = 16;
+      for (let u = 0; u < 3 * k + 2; u++) {
+        history.push(snapshot(gan.generator.parameters()));
+        const seed = 100 + u;
+        const oldIndex = Math.max(0, k * Math.floor(u / k) - k);
+        const z = gan.noise(m, deriveSeed(seed, 'noise'));
+        for (const [name, v] of replica.parameters())
+          v.assign(tf.tensor(history[oldIndex].get(name)!, v.shape));
+        const expected = tf.tidy(() =>
+          tf.mean(tf.sum(tf.square(tf.sub(gan.generator.apply(z), replica.apply(z))), 1)),
+        );
+        const parts = gan.generatorStep(m, seed);
+        expect(parts.reg_old).toBeCloseTo(expected.dataSync()[0], 5);
+        if (u === 0) expect(parts.reg_old).toBeCloseTo(0, 10);
+        tf.dispose([z, expected]);
+      }
+      replica.dispose();
+      gan.dispose();
+    },
+  );
+
+  it('a larger reg-old weight keeps the generator nearer its previous self', () => {
+    const distance = (regOld: number) => {
+      const gan = makeGan({ regOld, generatorLr: 5e-2 });
+      const x = real();
+      let last = 0;
+      for (let s = 0; s < 6; s++) {
+        gan.discriminatorStep(x, 10 + s);
+        last = gan.generatorStep(32, 20 + s).reg_old;
+      }
+      tf.dispose(x);
+      gan.dispose();
+      return last;
+    };
+    expect(distance(100)).toBeLessThan(0.5 * distance(1e-3));
+  });
+
+  it('trainStep: one discriminator update per step, k_G generator updates after every k_D-th', () => {
+    const config = ganFamily.resolveConfig('gan', { discriminatorSteps: 3, generatorSteps: 2, seed: 1 }, {
+      shape: [2],
+    } as never);
+    const gan = ganFamily.create(config);
+    const x = real();
+    const keys: string[][] = [];
+    for (let step = 0; step < 6; step++)
+      keys.push(Object.keys(ganFamily.trainStep(gan, { x } as never, { step, seed: step } as never)).sort());
+    expect(keys.map((k) => k.includes('g_loss'))).toEqual([false, false, true, false, false, true]);
+    expect(gan.discriminatorOptimizer.step).toBe(6);
+    expect(gan.generatorOptimizer.step).toBe(4);
+    tf.dispose(x);
+    gan.dispose();
+  });
+
+  it.each(['ns', 'wgan-gp', 'lsgan'] as const)('%s: the tensor count stays flat over steps', (loss) => {
+    const gan = makeGan({ loss, regOld: 1 });
+    const x = real();
+    gan.discriminatorStep(x, 0);
+    gan.generatorStep(32, 0);
+    const before = numTensors();
+    for (let s = 1; s < 5; s++) {
+      gan.discriminatorStep(x, s);
+      gan.generatorStep(32, s);
+    }
+    expect(numTensors()).toBe(before);
+    tf.dispose(x);
+    gan.dispose();
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * The pictures of a trained GAN. On 2-D data: samples over the true density (`samples`), and the discriminator's
+ * heatmap with real and generated points and the arrows along which the generator's gradient moves its points,
+ * beside the optimal D* = p / (p + q) when both densities are known (`discriminator`). On images: a grid of samples.
+ * And the curves of both players' losses and of the held-out metrics (`curves`).
+ */
+import * as tf from '../../engine/tf.js';
+import { deriveSeed } from '../../engine/random.js';
+import { toy2dLogDensity } from '../../data/toy2d.js';
+import { densityComparisonSpec, densityGrid } from '../../plot/density2d.js';
+import { discriminatorSpec, type DiscriminatorGrid } from '../../plot/discriminator2d.js';
+import { chartFigure, type Figure } from '../../plot/figure.js';
+import type { Picture, PictureContext } from '../family.js';
+import { curvesFigure, samplesFigure } from '../figures.js';
+import { generatorLoss } from './losses.js';
+import { ganSamples } from './samples.js';
+import type { GanModel } from './model.js';
+
+/** The square a 2-D picture shows, from the data's extent (with a margin), at least [-1, 1]^2. */
+export function pictureRange(values: ArrayLike<number>): [number, number] {
+  let m = 1;
+  for (let i = 0; i < values.length; i++)
+    if (Number.isFinite(values[i])) m = Math.max(m, Math.abs(values[i]));
+  const r = 1.15 * m;
+  return [-r, r];
+}
+
+/** The grid's cell centres as points, row by row from the bottom (the order of `densityGrid`). */
+export function gridPoints(range: readonly [number, number], resolution: number): Float64Array {
+  const [lo, hi] = range;
+  const at = (i: number) => lo + ((i + 0.5) * (hi - lo)) / resolution;
+  const out = new Float64Array(2 * resolution * resolution);
+  for (let j = 0; j < resolution; j++)
+    for (let i = 0; i < resolution; i++) {
+      out[2 * (j * resolution + i)] = at(i);
+      out[2 * (j * resolution + i) + 1] = at(j);
+    }
+  return out;
+}
+
+/** D(x) = sigmoid(logit) at 2-D points (a WGAN critic's values are squashed the same way for the picture). */
+export function discriminatorAt(gan: GanModel, points: Float64Array): Float64Array {
+  const d = tf.tidy(() =>
+    tf.sigmoid(gan.logits(tf.tensor2d(Float32Array.from(points), [points.length / 2, 2]))),
+  );
+  const out = Float64Array.from(d.dataSync());
+  d.dispose();
+  return out;
+}
+
+/**
+ * Where the generator's gradient moves `m` generated points: each point x = G(z) and the step -grad_x of the
+ * generator's loss, scaled so that the longest arrow is `length`.
+ */
+export function generatorArrows(
+  gan: GanModel,
+  m: number,
+  seed: number,
+  length: number,
+): { from: Float32Array; to: Float32Array } {
+  const [x, step] = tf.tidy((): [tf.Tensor2D, tf.Tensor] => {
+    const xs = gan.generate(m, seed);
+    const g = tf.grad((p: tf.Tensor) =>
+      tf.mul(generatorLoss(gan.config.loss, gan.logits(p as tf.Tensor2D)), m),
+    )(xs);
+    const norms = tf.sqrt(tf.sum(tf.square(g), 1));
+    const scale = tf.div(length, tf.add(tf.max(norms), 1e-12));
+    return [xs, tf.mul(tf.neg(g), scale)];
+  });
+  const from = x.dataSync() as Float32Array;
+  const moved = step.dataSync() as Float32Array;
+  tf.dispose([x, step]);
+  return { from, to: from.map((v, i) => v + moved[i]) };
+}
+
+/** The learned D (and D* when the generator's density and the data's are known), with points and arrows. */
+export function discriminatorFigure(gan: GanModel, real: ArrayLike<number>, seed: number): Figure {
+  const range = pictureRange(real);
+  const resolution = 80;
+  const points = gridPoints(range, resolution);
+  const centres = Float64Array.from({ length: resolution }, (_, i) => points[2 * i]);
+  const grid = (values: Float64Array): DiscriminatorGrid => ({ xs: centres, ys: centres, values });
+  const panels = [{ title: 'learned D(x)', grid: grid(discriminatorAt(gan, points)) }];
+  const logP = gan.config.density === null ? null : toy2dLogDensity(gan.config.density);
+  if (logP !== null && gan.generator.logProb !== undefined) {
+    const lp = logP(points);
+    const lq = tf.tidy(() =>
+      gan.generator.logProb!(tf.tensor2d(Float32Array.from(points), [points.length / 2, 2])),
+    );
+    const q = lq.dataSync();
+    lq.dispose();
+    const optimal = Float64Array.from(lp, (l, i) => 1 / (1 + Math.exp(q[i] - l)));
+    panels.push({ title: 'optimal D*(x) = p / (p + q)', grid: grid(optimal) });
+  }
+  const arrows = generatorArrows(gan, 200, deriveSeed(seed, 'arrows'), 0.08 * (range[1] - range[0]));
+  const fake = gan.generate(500, deriveSeed(seed, 'fake'));
+  const fakeValues = fake.dataSync() as Float32Array;
+  fake.dispose();
+  return chartFigure(
+    discriminatorSpec({
+      panels,
+      real: Float32Array.from(real).subarray(0, 1000),
+      fake: Float32Array.from([...arrows.from, ...fakeValues]),
+      arrows: { to: Float32Array.from([...arrows.to, ...fakeValues]) },
+      title: `${gan.config.loss} GAN${gan.config.density === null ? '' : ` on ${gan.config.density}`}`,
+      range,
+    }),
+  );
+}
+
+/** Samples over the true density (when known) on 2-D data. */
+function samples2dFigure(gan: GanModel, real: ArrayLike<number>, data: string, seed: number): Figure {
+  const range = pictureRange(real);
+  const logP = gan.config.density === null ? null : toy2dLogDensity(gan.config.density);
+  const x = gan.generate(2500, seed);
+  const values = x.dataSync() as Float32Array;
+  x.dispose();
+  return chartFigure(
+    densityComparisonSpec({
+      learned: null,
+      truth: logP === null ? null : densityGrid(logP, { xRange: range, yRange: range, resolution: 120 }),
+      samples: values,
+      title: `${gan.config.loss} GAN on ${data}: 2,500 samples`,
+      range,
+    }),
+  );
+}
+
+/** Every picture that applies to `gan`. */
+export async function ganPictures(gan: GanModel, context: PictureContext): Promise<Picture[]> {
+  const seed = deriveSeed(context.seed, 'gan-pictures');
+  const pictures: Picture[] = [];
+  const real = context.train.values;
+  if (gan.isImage)
+    pictures.push({
+      name: 'samples',
+      figure: samplesFigure(ganSamples(gan, 100, { seed })),
+    });
+  else if (gan.dimension === 2) {
+    pictures.push({ name: 'samples', figure: samples2dFigure(gan, real, context.data, seed) });
+    pictures.push({ name: 'discriminator', figure: discriminatorFigure(gan, real, seed) });
+  }
+  const curves = curvesFigure(
+    context.history,
+    [
+      { title: 'losses', fields: ['loss', 'g_loss'] },
+      { title: 'held-out divergence bound', fields: ['test_divergence'] },
+      { title: 'modes covered', fields: ['test_modes_covered'] },
+      { title: 'high-quality fraction', fields: ['test_high_quality_frac'] },
+      { title: 'V(G, D) and V(G, D*) = -log 4 + 2 JSD', fields: ['test_value', 'test_value_optimal'] },
+      { title: 'E|D - D*|', fields: ['test_d_star_distance'] },
+    ],
+    {
+      title: 'Training curves',
+      titles: {
+        loss: 'discriminator',
+        g_loss: 'generator',
+        test_value: 'V(G, D), learned D',
+        test_value_optimal: 'V(G, D*)',
+      },
+    },
+  );
+  if (curves !== null) pictures.push({ name: 'curves', figure: curves });
+  return Promise.resolve(pictures);
+}
