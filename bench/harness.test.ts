@@ -106,6 +106,7 @@ describe('ratio and formatting', () => {
     [undefined, 'ms', '-'],
     [Infinity, 'x', '-'],
     [3.9512, 'bits/dim', '3.95 bits/dim'],
+    [7.667, '', '7.67'],
   ] as const)('formats %s %s as %s', (value, unit, text) => {
     expect(formatValue(value, unit)).toBe(text);
   });

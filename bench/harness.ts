@@ -29,7 +29,8 @@ export interface Target {
   met: boolean;
 }
 
-export type Unit = 'ms' | 's' | 'x' | 'bits/dim';
+/** `''` is a plain number (a count, a fraction). */
+export type Unit = 'ms' | 's' | 'x' | 'bits/dim' | '';
 
 /** What a benchmark measured. `latentlab` and `peer` are times in `unit`; the ratio is computed by the harness. */
 export interface BenchResult {
@@ -142,6 +143,7 @@ export function formatValue(value: number | undefined, unit: Unit): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   const text = value.toFixed(digits);
+  if (unit === '') return text;
   return unit === 'x' ? `${text}x` : `${text} ${unit}`;
 }
 

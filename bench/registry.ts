@@ -4,9 +4,20 @@
  */
 import { flow2d } from './flow2d.js';
 import { flowImages } from './flow-images.js';
+import { gan2d, gan2dGrid25, gan2dRegOld, gan2dWgan } from './gan2d.js';
 import { gmm } from './gmm.js';
 import type { Benchmark } from './harness.js';
 import { vaeEpoch } from './vae-epoch.js';
 import { vaeStep } from './vae-step.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [vaeStep, vaeEpoch, flow2d, flowImages, gmm];
+export const BENCHMARKS: readonly Benchmark[] = [
+  vaeStep,
+  vaeEpoch,
+  flow2d,
+  flowImages,
+  gmm,
+  gan2d,
+  gan2dGrid25,
+  gan2dWgan,
+  gan2dRegOld,
+];
