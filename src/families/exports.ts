@@ -99,3 +99,27 @@ export { MixtureModel } from './mixture/model.js';
 export type { Mixture } from './mixture/model.js';
 export { MIXTURE_KINDS, MIXTURE_OPTIONS } from './mixture/config.js';
 export type { MixtureConfig, MixtureKind } from './mixture/config.js';
+
+// The GAN family.
+export { ganFamily } from './gan/index.js';
+export { GanModel } from './gan/model.js';
+export { resolveGanConfig, GAN_LOSSES, GAN_OPTIONS, GENERATOR_ARCHS } from './gan/config.js';
+export type { GanConfig, GanLoss, GeneratorArch } from './gan/config.js';
+export {
+  discriminatorLoss,
+  divergenceBound,
+  generatorLoss,
+  gradientPenalty,
+  regOldPenalty,
+} from './gan/losses.js';
+export { createGenerator, Discriminator, estimateGanParameters } from './gan/networks.js';
+export type { Generator } from './gan/networks.js';
+export {
+  COVERAGE_SAMPLES,
+  evaluateGan,
+  ganModeCoverage,
+  ganOptimalDiscriminator,
+  heldOutDiscriminatorLoss,
+} from './gan/evaluate.js';
+export { ganSamples } from './gan/samples.js';
+export { discriminatorFigure, ganPictures, generatorArrows } from './gan/pictures.js';
