@@ -4,10 +4,14 @@
  */
 import type { Callback } from './trainer.js';
 
-/** How a number reads in progress output: 4 significant digits, no exponent for ordinary magnitudes. */
+/**
+ * How a number reads in progress output: 4 significant digits, no exponent for ordinary magnitudes; an integer (a
+ * count such as the modes covered) as itself.
+ */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e6) return String(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
   return v.toFixed(a >= 100 ? 1 : a >= 10 ? 2 : 3);
 }
