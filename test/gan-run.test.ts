@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ganFamily } from '../src/families/gan/index.js';
+import { loadRunCheckpoint } from '../src/train/run-checkpoint.js';
+import { resumeRun, startRun, TrainingDivergedError } from '../src/train/run.js';
 import { cli } from './cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-gan-run-'));
@@ -107,4 +110,33 @@ describe('latentlab train gan refuses bad input', () => {
     expect(err).toMatch(message);
     expect(existsSync(dir)).toBe(false);
   });
+});
+
+describe('a GAN whose generator diverges', () => {
+  // The generator's loss turns NaN in the second epoch (512 points in batches of 128: 4 steps an epoch).
+  const diverging = {
+    ...ganFamily,
+    trainStep: (...args: Parameters<typeof ganFamily.trainStep>) => {
+      const parts = ganFamily.trainStep(...args);
+      return args[2].step === 5 ? { ...parts, g_loss: NaN } : parts;
+    },
+  };
+  const options = { limit: 512, batchSize: 128, epochs: 3, generatorHidden: [8], discriminatorHidden: [8] };
+  const quiet = { pictures: false, progress: { stream: { write: () => true } } };
+
+  it("stops with the last good checkpoint kept, names the generator's loss, and resumes from it", async () => {
+    const out = join(root, 'diverged');
+    const error = await startRun({ family: diverging, kind: 'gan', out, options }, quiet).catch(
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as Error).message).toMatch(/the loss 'g_loss' became NaN at epoch 2, batch 2 \(step 6\)/);
+    expect((error as TrainingDivergedError).lastGoodEpoch).toBe(1);
+    const { state } = await loadRunCheckpoint(out);
+    expect(state?.epoch).toBe(1);
+    expect(state?.step).toBe(4);
+    // Both optimizers were saved with it, so the healthy family continues the run.
+    await resumeRun({ dir: out, options: { epochs: 3 } }, quiet);
+    expect((await loadRunCheckpoint(out)).state?.epoch).toBe(3);
+  }, 60_000);
 });
