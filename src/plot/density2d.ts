@@ -4,7 +4,7 @@
  * grid of lines pushed through a flow one layer at a time.
  */
 import type { TopLevelSpec } from './figure.js';
-import { checkInteger, checkLength, PlotArgumentError } from './errors.js';
+import { checkInteger, checkLength, checkRange, PlotArgumentError } from './errors.js';
 import { finiteExtent, VEGA_LITE_SCHEMA } from './scales.js';
 
 /** A log-density evaluated at the centres of a regular grid of cells; see {@link densityGrid}. */
@@ -25,18 +25,6 @@ export interface DensityGridOptions {
   yRange: readonly [number, number];
   /** The number of cells per axis. Default 120. */
   resolution?: number;
-}
-
-function checkRange(range: readonly [number, number], name: string, fn: string): void {
-  if (
-    range.length !== 2 ||
-    !Number.isFinite(range[0]) ||
-    !Number.isFinite(range[1]) ||
-    !(range[0] < range[1])
-  )
-    throw new PlotArgumentError(
-      `${fn}: option '${name}' must be [lo, hi] with finite lo < hi, got [${range.join(', ')}]`,
-    );
 }
 
 /** The centres of `count` equal cells covering [lo, hi]. */

@@ -3,7 +3,7 @@
  * with arrows along which the generator's gradient moves its points.
  */
 import type { TopLevelSpec } from './figure.js';
-import { PlotArgumentError } from './errors.js';
+import { checkRange, PlotArgumentError } from './errors.js';
 import { VEGA_LITE_SCHEMA } from './scales.js';
 
 /** A discriminator's D(x) at the centres of a regular grid of cells (the layout of `DensityGrid`). */
@@ -149,15 +149,7 @@ export function discriminatorSpec(options: DiscriminatorSpecOptions): TopLevelSp
     throw new PlotArgumentError(
       `${fn}: option 'arrows.to' must have the length of 'fake' = ${fake.length} entries, got ${arrows.to.length}`,
     );
-  if (
-    range.length !== 2 ||
-    !Number.isFinite(range[0]) ||
-    !Number.isFinite(range[1]) ||
-    !(range[0] < range[1])
-  )
-    throw new PlotArgumentError(
-      `${fn}: option 'range' must be [lo, hi] with finite lo < hi, got [${range.join(', ')}]`,
-    );
+  checkRange(range, 'range', fn);
   if (!Number.isFinite(size) || !(size > 0))
     throw new PlotArgumentError(`${fn}: option 'size' must be a positive number, got ${size}`);
 

@@ -33,3 +33,16 @@ export function checkLength(
       `${fn}: argument '${name}' must have ${what} = ${expected} entries, got ${array.length}`,
     );
 }
+
+/** Throw unless `range` is [lo, hi] with finite lo < hi; the message names option `name` of `fn`. */
+export function checkRange(range: readonly [number, number], name: string, fn: string): void {
+  if (
+    range.length !== 2 ||
+    !Number.isFinite(range[0]) ||
+    !Number.isFinite(range[1]) ||
+    !(range[0] < range[1])
+  )
+    throw new PlotArgumentError(
+      `${fn}: option '${name}' must be [lo, hi] with finite lo < hi, got [${range.join(', ')}]`,
+    );
+}

@@ -93,6 +93,23 @@ export class OptionError extends Error {
   }
 }
 
+/**
+ * The kind of data an example of shape `shape` is (`[d]`: a vector, `[height, width, channels]`: an image), or an
+ * `OptionError` naming `inputShape`.
+ */
+export function checkInputShape(shape: unknown): DataKind {
+  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3))
+    throw new OptionError(
+      'inputShape',
+      `must be [d] or [height, width, channels], got ${JSON.stringify(shape)}`,
+    );
+  shape.forEach((v: unknown, i) => {
+    if (!Number.isSafeInteger(v) || (v as number) < 1)
+      throw new OptionError(`inputShape[${i}]`, `must be a positive integer, got ${String(v)}`);
+  });
+  return shape.length === 3 ? 'image' : 'vector';
+}
+
 /** The flag of an option, with its dashes: `--batch-size`, `--lr`. */
 export function flagOf(spec: Pick<OptionSpec, 'name' | 'flag'>): string {
   return `--${spec.flag ?? spec.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

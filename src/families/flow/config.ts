@@ -4,7 +4,13 @@
  */
 import type { DataKind } from '../../data/dataset.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
-import { checkOptionValue, defaultOf, OptionError, type OptionSpec } from '../../train/options.js';
+import {
+  checkInputShape,
+  checkOptionValue,
+  defaultOf,
+  OptionError,
+  type OptionSpec,
+} from '../../train/options.js';
 
 export type FlowArch = 'nice' | 'realnvp' | 'glow';
 export const FLOW_ARCHS: readonly FlowArch[] = ['nice', 'realnvp', 'glow'];
@@ -118,16 +124,7 @@ export function resolveFlowConfig(
   if (!FLOW_ARCHS.includes(arch))
     throw new OptionError('arch', `must be one of ${FLOW_ARCHS.join(', ')}, got '${String(arch)}'`);
   const shape = options.inputShape;
-  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3))
-    throw new OptionError(
-      'inputShape',
-      `must be [d] or [height, width, channels], got ${JSON.stringify(shape)}`,
-    );
-  shape.forEach((v, i) => {
-    if (!Number.isSafeInteger(v) || v < 1)
-      throw new OptionError(`inputShape[${i}]`, `must be a positive integer, got ${v}`);
-  });
-  const data: DataKind = shape.length === 3 ? 'image' : 'vector';
+  const data = checkInputShape(shape);
   const c = { ...options, kind: 'flow', arch, inputShape: [...shape] } as FlowConfig;
   const record = c as unknown as Record<string, unknown>;
   for (const spec of FIELDS) {

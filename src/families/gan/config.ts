@@ -7,7 +7,13 @@
 import type { DataKind } from '../../data/dataset.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { FLOW_ARCHS, type FlowArch } from '../flow/config.js';
-import { checkOptionValue, defaultOf, OptionError, type OptionSpec } from '../../train/options.js';
+import {
+  checkInputShape,
+  checkOptionValue,
+  defaultOf,
+  OptionError,
+  type OptionSpec,
+} from '../../train/options.js';
 
 /** The adversarial losses (see `losses.ts`). */
 export type GanLoss = 'ns' | 'minimax' | 'lsgan' | 'wgan-gp';
@@ -241,16 +247,7 @@ const FIELDS = GAN_OPTIONS.filter((s) => s.name !== 'discriminatorSteps');
  */
 export function resolveGanConfig(options: Partial<GanConfig> & { inputShape: number[] }): GanConfig {
   const shape = options.inputShape;
-  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3))
-    throw new OptionError(
-      'inputShape',
-      `must be [d] or [height, width, channels], got ${JSON.stringify(shape)}`,
-    );
-  shape.forEach((v, i) => {
-    if (!Number.isSafeInteger(v) || v < 1)
-      throw new OptionError(`inputShape[${i}]`, `must be a positive integer, got ${v}`);
-  });
-  const data: DataKind = shape.length === 3 ? 'image' : 'vector';
+  const data = checkInputShape(shape);
   const c = { ...options, kind: 'gan', inputShape: [...shape] } as GanConfig;
   const record = c as unknown as Record<string, unknown>;
   for (const spec of FIELDS) {
