@@ -58,19 +58,22 @@ export interface OptimalDiscriminatorGrid {
 }
 
 /** log(1 + e^x) without overflow or loss for large |x|; Infinity at Infinity, 0 at -Infinity. */
-function softplus(x: number): number {
+export function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /** 1 / (1 + e^-x) without overflow: 0 at -Infinity, 1 at Infinity. */
-function sigmoid(x: number): number {
+export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
 
-/** log p - log q, with 0 where both are -Infinity (p = q = 0, where D* is taken as 1/2). */
-function logit(lp: number, lq: number): number {
+/**
+ * The logit of D* = p / (p + q): log p - log q, with 0 where both are -Infinity (p = q = 0, where D* is taken as
+ * 1/2).
+ */
+export function optimalLogit(lp: number, lq: number): number {
   return lp === -Infinity && lq === -Infinity ? 0 : lp - lq;
 }
 
@@ -163,7 +166,7 @@ export function optimalDiscriminator({
   const dStar = new Float64Array(cells);
   let [jsd, massP, massQ] = [0, 0, 0];
   for (let k = 0; k < cells; k++) {
-    const s = logit(lp[k], lq[k]);
+    const s = optimalLogit(lp[k], lq[k]);
     dStarLogit[k] = s;
     dStar[k] = sigmoid(s);
     jsd += 0.5 * (weighted(p[k], Math.LN2 - softplus(-s)) + weighted(q[k], Math.LN2 - softplus(s)));

@@ -8,6 +8,7 @@ import { deriveSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
 import { toy2dLogDensity, toy2dModes } from '../../data/toy2d.js';
 import { modeCoverage } from '../../metrics/mode-coverage.js';
+import { optimalLogit, sigmoid, softplus } from '../../metrics/optimal-discriminator.js';
 import type { Metrics } from '../family.js';
 import { discriminatorLoss, divergenceBound } from './losses.js';
 import type { GanModel } from './model.js';
@@ -58,15 +59,10 @@ export function ganModeCoverage(gan: GanModel, seed: number): Metrics | null {
   };
 }
 
-/** log(1 + e^x) in float64 without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
 /** What the discriminator reads as D(x) in [0, 1] from its output: the sigmoid, or (lsgan) the output clipped. */
 function probability(gan: GanModel, output: number): number {
   if (gan.config.loss === 'lsgan') return Math.min(1, Math.max(0, output));
-  return 1 / (1 + Math.exp(-output));
+  return sigmoid(output);
 }
 
 /**
@@ -107,11 +103,11 @@ export function ganOptimalDiscriminator(gan: GanModel, data: Dataset, seed: numb
   let [jsd, value, distance] = [0, 0, 0];
   sides.forEach(({ logP: lp, logQ: lq, d }, side) => {
     for (let i = 0; i < n; i++) {
-      const s = lp[i] - lq[i]; // the logit of D*
+      const s = optimalLogit(lp[i], lq[i]);
       // log 2 D* on p's side, log 2 (1 - D*) on q's.
       jsd += (Math.LN2 - softplus(side === 0 ? -s : s)) / (2 * n);
       if (!withD) continue;
-      const dStar = 1 / (1 + Math.exp(-s));
+      const dStar = sigmoid(s);
       distance += Math.abs(probability(gan, d[i]) - dStar) / (2 * n);
       if (gan.config.loss !== 'lsgan') value -= softplus(side === 0 ? -d[i] : d[i]) / n;
     }

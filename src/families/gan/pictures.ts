@@ -10,6 +10,7 @@ import { toy2dLogDensity } from '../../data/toy2d.js';
 import { densityComparisonSpec, densityGrid } from '../../plot/density2d.js';
 import { discriminatorSpec, type DiscriminatorGrid } from '../../plot/discriminator2d.js';
 import { chartFigure, type Figure } from '../../plot/figure.js';
+import { optimalDiscriminator } from '../../metrics/optimal-discriminator.js';
 import type { Picture, PictureContext } from '../family.js';
 import { curvesFigure, samplesFigure } from '../figures.js';
 import { generatorLoss } from './losses.js';
@@ -82,15 +83,17 @@ export function discriminatorFigure(gan: GanModel, real: ArrayLike<number>, seed
   const grid = (values: Float64Array): DiscriminatorGrid => ({ xs: centres, ys: centres, values });
   const panels = [{ title: 'learned D(x)', grid: grid(discriminatorAt(gan, points)) }];
   const logP = gan.config.density === null ? null : toy2dLogDensity(gan.config.density);
-  if (logP !== null && gan.generator.logProb !== undefined) {
-    const lp = logP(points);
-    const lq = tf.tidy(() =>
-      gan.generator.logProb!(tf.tensor2d(Float32Array.from(points), [points.length / 2, 2])),
-    );
-    const q = lq.dataSync();
-    lq.dispose();
-    const optimal = Float64Array.from(lp, (l, i) => 1 / (1 + Math.exp(q[i] - l)));
-    panels.push({ title: 'optimal D*(x) = p / (p + q)', grid: grid(optimal) });
+  const logProb = gan.generator.logProb?.bind(gan.generator);
+  if (logP !== null && logProb !== undefined) {
+    const logQ = (x: Float64Array) => {
+      const lq = tf.tidy(() => logProb(tf.tensor2d(Float32Array.from(x), [x.length / 2, 2])));
+      const values = Float64Array.from(lq.dataSync());
+      lq.dispose();
+      return values;
+    };
+    // The same cells in the same order as `points`.
+    const { dStar } = optimalDiscriminator({ logP, logQ, range, resolution });
+    panels.push({ title: 'optimal D*(x) = p / (p + q)', grid: grid(dStar) });
   }
   const arrows = generatorArrows(gan, 200, deriveSeed(seed, 'arrows'), 0.08 * (range[1] - range[0]));
   const fake = gan.generate(500, deriveSeed(seed, 'fake'));
