@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
 import { CliError } from './cli-error.js';
+import { classifierCommand } from './commands/classifier.js';
 import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { fitCommand } from './commands/fit.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
     evalCommand,
     sampleCommand,
     interpolateCommand,
+    classifierCommand,
     docsCommand,
   ])
     program.addCommand(make(io));

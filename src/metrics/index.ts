@@ -1,5 +1,6 @@
-// Metrics of generative models in plain float64 arithmetic, for Node and the browser alike: mode coverage of samples
-// from a mixture of Gaussians (VEEGAN, PacGAN) and the optimal discriminator between two known 2-D densities.
+// Metrics of generative models, for Node and the browser alike: mode coverage of samples from a mixture of Gaussians
+// (VEEGAN, PacGAN), the optimal discriminator between two known 2-D densities, and the sample metrics of images on a
+// feature classifier (Frechet distance, precision and recall, the class histogram, code accuracy).
 export { MetricArgumentError } from './errors.js';
 export { modeCoverage } from './mode-coverage.js';
 export type { ModeCoverage, ModeCoverageOptions, Modes } from './mode-coverage.js';
@@ -10,3 +11,30 @@ export type {
   OptimalDiscriminatorGrid,
   OptimalDiscriminatorOptions,
 } from './optimal-discriminator.js';
+export { checkFeatures } from './features.js';
+export type { Features } from './features.js';
+export { frechetDistance, frechetDistanceFromStatistics, gaussianStatistics } from './frechet.js';
+export type { GaussianStatistics } from './frechet.js';
+export { precisionRecall } from './precision-recall.js';
+export type { PrecisionRecall, PrecisionRecallOptions } from './precision-recall.js';
+export { classHistogramKl } from './class-histogram.js';
+export { bestAssignment } from './assignment.js';
+export type { Assignment } from './assignment.js';
+export {
+  CLASSIFIER_FORMAT,
+  classifierAccuracy,
+  classifierOutputs,
+  decodeClassifier,
+  defaultClassifierConfig,
+  encodeClassifier,
+  FeatureClassifier,
+  trainClassifier,
+} from './classifier.js';
+export type {
+  ClassifierConfig,
+  ClassifierInfo,
+  ClassifierOutputs,
+  TrainClassifierOptions,
+} from './classifier.js';
+export { codeAccuracy, sampleMetrics, sampleMetricsFromOutputs } from './sample-metrics.js';
+export type { SampleMetrics, SampleMetricsOptions } from './sample-metrics.js';
