@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` knows, in the order it runs them. A new benchmark is one file, `bench/<name>.ts`,
  * exporting a `Benchmark`, and one line here.
  */
+import { fashionDcgan, fashionFlow, fashionVae } from './fashion-samples.js';
 import { flow2d } from './flow2d.js';
 import { flowImages } from './flow-images.js';
 import { gan2d, gan2dGrid25, gan2dRegOld, gan2dWgan } from './gan2d.js';
@@ -20,4 +21,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   gan2dGrid25,
   gan2dWgan,
   gan2dRegOld,
+  fashionVae,
+  fashionFlow,
+  fashionDcgan,
 ];

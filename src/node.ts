@@ -1,7 +1,7 @@
 /**
  * latentlab for Node (`latentlab/node`): what reads and writes files, beside the core that `latentlab` exports.
  * Data loaders (IDX files, the embedded MNIST digits, Fashion-MNIST, table files, `loadDataset`), atomic writes and
- * checkpoint directories, figures rendered to PNG, the run lifecycle (start, resume, load a run of any family), and
+ * checkpoint directories, the shipped feature classifiers of the sample metrics, figures rendered to PNG, the run lifecycle (start, resume, load a run of any family), and
  * the command line.
  *
  * @example
@@ -13,6 +13,7 @@
  */
 export * from './data/node.js';
 export * from './io/node.js';
+export * from './metrics/node.js';
 export * from './plot/node.js';
 export * from './train/node.js';
 export { runCli } from './cli/program.js';

@@ -14,8 +14,8 @@ import { head } from '../src/data/dataset.js';
 import { FAMILIES } from '../src/families/index.js';
 import type { Family, FamilyModel, TinyRun } from '../src/families/family.js';
 import { encodeCheckpoint, decodeCheckpoint } from '../src/io/checkpoint.js';
-import { resolveOptions, flagOf, type OptionSpec } from '../src/train/options.js';
-import { optionsOf } from '../src/train/run-options.js';
+import { defaultOf, resolveOptions, flagOf, type OptionSpec } from '../src/train/options.js';
+import { optionsOf, runOptionsOf } from '../src/train/run-options.js';
 import { loadRunCheckpoint } from '../src/train/run-checkpoint.js';
 import { loadRun, resumeRun, startRun } from '../src/train/run.js';
 import { trainSteps } from '../src/train/trainer.js';
@@ -39,7 +39,12 @@ async function trainInMemory(
   const given = Object.fromEntries(
     Object.entries(run.options).map(([k, value]) => [k, { value, source: 'code' as const }]),
   );
-  const dataName = (run.options.data as string | undefined) ?? (family.runDefaults.data as string);
+  const dataName =
+    (run.options.data as string | undefined) ??
+    (defaultOf(
+      runOptionsOf(family).find((s) => s.name === 'data')!,
+      { kind: run.kind, data: 'vector' },
+    ) as string);
   const split = loadDataset(dataName);
   const train = head(split.train, run.options.limit as number | undefined);
   const { values } = resolveOptions(

@@ -86,6 +86,18 @@ export function addOptions(
 ): Map<string, OptionSpec> {
   const keys = new Map<string, OptionSpec>();
   for (const spec of specs) {
+    // A switch whose default depends on the data (on for images only) can be turned either way.
+    if (spec.type === 'boolean' && typeof spec.default === 'function') {
+      const flag = flagOf(spec);
+      const onFor = (['image', 'vector'] as const).filter((data) => defaultOf(spec, { kind, data }) === true);
+      const note =
+        onFor.length === 0 ? 'default off' : `default on for ${onFor.map((d) => `${d}s`).join(' and ')}`;
+      const yes = new Option(flag, `${spec.help} (${note})`);
+      command.addOption(yes);
+      command.addOption(new Option(`--no-${flag.slice(2)}`, `turn ${flag} off`));
+      keys.set(yes.attributeName(), spec);
+      continue;
+    }
     const option = commanderOption(spec, kind);
     command.addOption(option);
     keys.set(option.attributeName(), spec);

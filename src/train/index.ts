@@ -38,3 +38,5 @@ export {
   trainingLength,
 } from './run-options.js';
 export { optimizerStates, restoreOptimizers } from './optimizers.js';
+export { DEFAULT_SAMPLE_COUNT, modelSampleMetrics, sampleReference } from './sample-metrics.js';
+export type { SampleReference } from './sample-metrics.js';

@@ -56,6 +56,18 @@ export const STEP_RUN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<epochs>',
     help: 'stop when the held-out metric has not improved for this many epochs',
   },
+  {
+    name: 'sampleMetrics',
+    type: 'boolean',
+    default: false,
+    help: "images: record the sample metrics of 1000 draws after each epoch (the Frechet distance, precision, recall and class KL on the data set's classifier)",
+  },
+  {
+    name: 'classifier',
+    type: 'string',
+    placeholder: '<file>',
+    help: "the classifier file of the sample metrics (default: the one shipped for the data set; see 'latentlab classifier')",
+  },
 ];
 
 /** The run options of `family`, with its defaults filled in. */

@@ -22,6 +22,7 @@ import { earlyStopping } from './callbacks.js';
 import { optimizerStates, restoreOptimizers } from './optimizers.js';
 import {
   checkOptionValue,
+  defaultOf,
   OptionError,
   resolveOptions,
   type GivenOption,
@@ -40,6 +41,9 @@ import {
 import { RunDirectory } from './run-directory.js';
 import { LENGTH_OPTIONS, optionsOf, runOptionsOf, trainingLength } from './run-options.js';
 import { NonFiniteLossError, trainSteps, type Callback, type TrainResult } from './trainer.js';
+import { modelSampleMetrics, sampleReference, type SampleReference } from './sample-metrics.js';
+import { classifierFor } from '../metrics/node.js';
+import { MetricArgumentError } from '../metrics/errors.js';
 
 /** How a run reports as it goes. */
 export interface RunIO {
@@ -132,8 +136,11 @@ function everyOption(): OptionSpec[] {
 }
 
 /** Check one given option that is needed before the data is loaded (`data`, `limit`). */
-function earlyValue(spec: OptionSpec, given: GivenOption | undefined): unknown {
-  return given?.value === undefined ? spec.default : checkOptionValue(spec, given.value, given.source);
+function earlyValue(spec: OptionSpec, given: GivenOption | undefined, kind: string): unknown {
+  if (given?.value !== undefined) return checkOptionValue(spec, given.value, given.source);
+  // Read before the data are loaded, so such a default may depend on the kind only (InfoGAN's is mnist, the GAN's
+  // ring8): it is asked as for vectors.
+  return defaultOf(spec, { kind, data: 'vector' });
 }
 
 /**
@@ -294,67 +301,80 @@ async function trainToEnd(
     );
   const started = performance.now();
   const secondsBefore = s.state.seconds;
-  let training: TrainResult;
+  const reference = runSampleReference(options, test);
   try {
-    training = await trainSteps(train, (batch, ctx) => family.trainStep(model, batch, ctx), {
-      ...trainingLength(options, s.sources),
-      batchSize: options.batchSize as number,
-      seed,
-      callbacks,
-      resumeFrom: s.state.epoch > 0 ? s.state : undefined,
-      evaluate:
-        test === null
-          ? undefined
-          : () => {
-              const { n: _n, ...metrics } = family.evaluate(model, test, { seed: evaluationSeed });
-              return scalars(prefixed(metrics, 'test_'));
-            },
-      onEpoch: async (progress) => {
-        s.state = { ...s.state, ...progress, seconds: secondsBefore + (performance.now() - started) / 1000 };
-        await checkpoint(dir.path, family, model, s.state);
-        dir.commit();
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof NonFiniteLossError)) throw e;
-    const kept =
-      e.lastGoodEpoch > 0
-        ? `; the last good checkpoint (epoch ${e.lastGoodEpoch}) is kept in ${join(dir.path, 'checkpoint')}`
-        : '; no checkpoint was written before it';
-    throw new TrainingDivergedError(`${e.message}${kept}`, dir.path, e.lastGoodEpoch);
+    const sampleSeed = deriveSeed(seed, 'sample-metrics');
+    const drawnMetrics = (): Metrics =>
+      reference === null ? {} : { ...modelSampleMetrics(family, model, reference, sampleSeed) };
+    let training: TrainResult;
+    try {
+      training = await trainSteps(train, (batch, ctx) => family.trainStep(model, batch, ctx), {
+        ...trainingLength(options, s.sources),
+        batchSize: options.batchSize as number,
+        seed,
+        callbacks,
+        resumeFrom: s.state.epoch > 0 ? s.state : undefined,
+        evaluate:
+          test === null
+            ? undefined
+            : () => {
+                const { n: _n, ...metrics } = family.evaluate(model, test, { seed: evaluationSeed });
+                return scalars({ ...prefixed(metrics, 'test_'), ...drawnMetrics() });
+              },
+        onEpoch: async (progress) => {
+          s.state = {
+            ...s.state,
+            ...progress,
+            seconds: secondsBefore + (performance.now() - started) / 1000,
+          };
+          await checkpoint(dir.path, family, model, s.state);
+          dir.commit();
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof NonFiniteLossError)) throw e;
+      const kept =
+        e.lastGoodEpoch > 0
+          ? `; the last good checkpoint (epoch ${e.lastGoodEpoch}) is kept in ${join(dir.path, 'checkpoint')}`
+          : '; no checkpoint was written before it';
+      throw new TrainingDivergedError(`${e.message}${kept}`, dir.path, e.lastGoodEpoch);
+    }
+    if (training.stoppedEarly) io.log?.(`${s.kind}: stopped early: ${training.stoppedEarly}`);
+    const metrics =
+      test === null
+        ? {}
+        : family.evaluate(model, test, {
+            seed: evaluationSeed,
+            options: finalEvaluationOptions(family, options),
+            onProgress: evaluationProgress(io, 'evaluate'),
+          });
+    const pictures =
+      io.pictures === false
+        ? []
+        : await writePictures(
+            dir.path,
+            await family.pictures(model, {
+              data: options.data as string,
+              train,
+              test,
+              history: training.history,
+              seed: deriveSeed(seed, 'pictures'),
+            }),
+          );
+    const summary = {
+      ...summaryHead(family, s.kind, options, model, s.state.seconds, train, test),
+      epochs: training.epochs,
+      steps: training.steps,
+      stopped_early: training.stoppedEarly,
+      ...prefixed(metrics, 'test_'),
+      ...drawnMetrics(),
+      pictures: pictures.map((p) => p.slice(dir.path.length + 1)),
+    };
+    await writeJsonAtomic(join(dir.path, 'summary.json'), summary);
+    return { outDir: dir.path, summary, pictures, history: training.history };
+  } finally {
+    reference?.classifier.dispose();
   }
-  if (training.stoppedEarly) io.log?.(`${s.kind}: stopped early: ${training.stoppedEarly}`);
-  const metrics =
-    test === null
-      ? {}
-      : family.evaluate(model, test, {
-          seed: evaluationSeed,
-          options: finalEvaluationOptions(family, options),
-          onProgress: evaluationProgress(io, 'evaluate'),
-        });
-  const pictures =
-    io.pictures === false
-      ? []
-      : await writePictures(
-          dir.path,
-          await family.pictures(model, {
-            data: options.data as string,
-            train,
-            test,
-            history: training.history,
-            seed: deriveSeed(seed, 'pictures'),
-          }),
-        );
-  const summary = {
-    ...summaryHead(family, s.kind, options, model, s.state.seconds, train, test),
-    epochs: training.epochs,
-    steps: training.steps,
-    stopped_early: training.stoppedEarly,
-    ...prefixed(metrics, 'test_'),
-    pictures: pictures.map((p) => p.slice(dir.path.length + 1)),
-  };
-  await writeJsonAtomic(join(dir.path, 'summary.json'), summary);
-  return { outDir: dir.path, summary, pictures, history: training.history };
 }
 
 /** Fit a fit family, checkpoint it, evaluate, draw and summarise. */
@@ -433,6 +453,40 @@ export interface StartRequest {
   given?: Record<string, GivenOption>;
 }
 
+/**
+ * Whether the sample metrics can be recorded: images with a test part, and a classifier. Asked for, their absence is
+ * an error naming the option; on by default (a family's default), it turns them off with a line saying why.
+ */
+function sampleMetricsAvailable(
+  values: OptionValues,
+  sources: Record<string, OptionSource>,
+  split: DataSplit,
+  io: RunIO,
+): boolean {
+  const asked = sources.sampleMetrics !== undefined && sources.sampleMetrics !== 'default';
+  const refuse = (why: string): false => {
+    if (asked) throw new OptionError('sampleMetrics', why, sources.sampleMetrics);
+    io.log?.(`sample metrics off: ${why}`);
+    return false;
+  };
+  if (split.train.kind !== 'image') return refuse(`need images, and ${values.data as string} holds vectors`);
+  if (split.test === null) return refuse(`need a held-out test set, and ${values.data as string} has none`);
+  try {
+    classifierFor(values.data as string, values.classifier as string | undefined).classifier.dispose();
+  } catch (e) {
+    if (e instanceof MetricArgumentError || e instanceof CheckpointError) return refuse(e.message);
+    throw e;
+  }
+  return true;
+}
+
+/** The sample metrics' reference for a run that records them, or null. */
+function runSampleReference(options: OptionValues, test: Dataset | null): SampleReference | null {
+  if (options.sampleMetrics !== true || test === null) return null;
+  const { classifier } = classifierFor(options.data as string, options.classifier as string | undefined);
+  return sampleReference(classifier, test, { seed: deriveSeed(options.seed as number, 'sample-metrics') });
+}
+
 /** `options` (from code) and `given` as one record of given options. */
 function givenOf(
   options: Record<string, unknown> = {},
@@ -462,8 +516,8 @@ export async function startRun(request: StartRequest, io: RunIO = {}): Promise<R
     );
   const runSpecs = runOptionsOf(family);
   const spec = (name: string) => runSpecs.find((s) => s.name === name)!;
-  const data = earlyValue(spec('data'), given.data) as string;
-  const limit = earlyValue(spec('limit'), given.limit) as number | undefined;
+  const data = earlyValue(spec('data'), given.data, kind) as string;
+  const limit = earlyValue(spec('limit'), given.limit, kind) as number | undefined;
   const { split, train } = loadTrainingData(data, limit);
   const { values, sources } = resolveOptions(
     optionsOf(family),
@@ -473,6 +527,8 @@ export async function startRun(request: StartRequest, io: RunIO = {}): Promise<R
   );
   if (values.patience !== undefined && split.test === null)
     throw new OptionError('patience', `needs a held-out test set, and ${data} has none`, sources.patience);
+  if (values.sampleMetrics === true)
+    values.sampleMetrics = sampleMetricsAvailable(values, sources, split, io);
   const config = family.resolveConfig(kind, values, train);
   const model = createWithinBudget(family, config, kind, sources);
   let dir: RunDirectory;

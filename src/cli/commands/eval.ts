@@ -7,7 +7,13 @@ import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../../engine/backend.js';
 import { deriveSeed } from '../../engine/random.js';
 import { FAMILIES } from '../../families/index.js';
-import { resolveOptions, type OptionSpec } from '../../train/options.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { SampleMetrics } from '../../metrics/sample-metrics.js';
+import { classifierFor } from '../../metrics/node.js';
+import { OptionError, resolveOptions, type OptionSpec } from '../../train/options.js';
+import { DEFAULT_SAMPLE_COUNT, modelSampleMetrics, sampleReference } from '../../train/sample-metrics.js';
+import type { LoadedRun } from '../../train/run.js';
+import { MAX_SAMPLE_VALUES } from './sample.js';
 import { prefixed } from '../../train/run.js';
 import { withErrorContext } from '../cli-error.js';
 import type { CliIO } from '../io.js';
@@ -43,13 +49,66 @@ const COMMAND_OPTIONS: readonly OptionSpec[] = [
     help: 'seed of the evaluation draws (default: the run seed)',
   },
   { name: 'batchSize', type: 'integer', min: 1, max: 65536, placeholder: '<n>', help: 'examples per batch' },
+  {
+    name: 'sampleMetrics',
+    type: 'boolean',
+    help: "images: also score the model's samples (frechet_distance, precision, recall, class_kl, code_accuracy) against the test images on the data set's classifier",
+  },
+  {
+    name: 'sampleCount',
+    type: 'integer',
+    min: 4,
+    placeholder: '<n>',
+    help: `samples (and test images) the sample metrics compare (default ${DEFAULT_SAMPLE_COUNT}; implies --sample-metrics)`,
+  },
+  {
+    name: 'classifier',
+    type: 'string',
+    placeholder: '<file>',
+    help: "the classifier of the sample metrics (default: the one shipped for the data set; see 'latentlab classifier'; implies --sample-metrics)",
+  },
 ];
 
 interface EvalFlags {
   data?: string;
   seed?: number;
   batchSize?: number;
+  sampleMetrics?: boolean;
+  sampleCount?: number;
+  classifier?: string;
   backend?: BackendChoice;
+}
+
+/** The sample metrics of the run's model against `data` (images of data set `name`). */
+function drawnMetrics(
+  run: LoadedRun,
+  name: string,
+  data: Dataset,
+  seed: number,
+  flags: EvalFlags,
+): SampleMetrics {
+  if (data.kind !== 'image')
+    throw new OptionError(
+      'sampleMetrics',
+      `need images, and ${name} holds vectors of shape [${data.shape.join(', ')}]`,
+    );
+  const size = data.shape.reduce((x, y) => x * y, 1);
+  const count = flags.sampleCount ?? DEFAULT_SAMPLE_COUNT;
+  if (count * size > MAX_SAMPLE_VALUES)
+    throw new OptionError(
+      'sampleCount',
+      `must be at most ${Math.floor(MAX_SAMPLE_VALUES / size)} for images of ${size} values, got ${count}`,
+    );
+  const { classifier } = classifierFor(name, flags.classifier);
+  try {
+    const reference = sampleReference(classifier, data, {
+      count,
+      seed: deriveSeed(seed, 'sample-metrics'),
+    });
+    return modelSampleMetrics(run.family, run.model, reference, deriveSeed(seed, 'sample-metrics'));
+  } finally {
+    classifier.dispose();
+  }
 }
 
 /** `latentlab eval DIR`. */
@@ -93,7 +152,17 @@ export function evalCommand(io: CliIO): Command {
             }
           },
         });
-        const record = { family: run.family.name, kind, data: name, ...prefixed(metrics, 'test_') };
+        const record = {
+          family: run.family.name,
+          kind,
+          data: name,
+          ...prefixed(metrics, 'test_'),
+          ...(flags.sampleMetrics === true ||
+          flags.sampleCount !== undefined ||
+          flags.classifier !== undefined
+            ? drawnMetrics(run, name, data, seed, flags)
+            : {}),
+        };
         io.out(JSON.stringify(record, null, 2) + '\n');
       } finally {
         run.model.dispose();
