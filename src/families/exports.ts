@@ -103,23 +103,43 @@ export type { MixtureConfig, MixtureKind } from './mixture/config.js';
 // The GAN family.
 export { ganFamily } from './gan/index.js';
 export { GanModel } from './gan/model.js';
-export { resolveGanConfig, GAN_LOSSES, GAN_OPTIONS, GENERATOR_ARCHS } from './gan/config.js';
-export type { GanConfig, GanLoss, GeneratorArch } from './gan/config.js';
+export type { GenerateOptions, GeneratorInput } from './gan/model.js';
+export { resolveGanConfig, GAN_KINDS, GAN_LOSSES, GAN_OPTIONS, GENERATOR_ARCHS } from './gan/config.js';
+export type { GanConfig, GanKind, GanLoss, GeneratorArch } from './gan/config.js';
 export {
   discriminatorLoss,
   divergenceBound,
   generatorLoss,
   gradientPenalty,
+  infoLoss,
   regOldPenalty,
 } from './gan/losses.js';
-export { createGenerator, Discriminator, estimateGanParameters } from './gan/networks.js';
-export type { Generator } from './gan/networks.js';
+export type { InfoCodes, InfoWeights } from './gan/losses.js';
 export {
+  createGenerator,
+  Discriminator,
+  estimateGanParameters,
+  generatorInputSize,
+  QHead,
+  Q_HIDDEN,
+} from './gan/networks.js';
+export type { CodePosterior, Generator } from './gan/networks.js';
+export {
+  assignedAccuracy,
   COVERAGE_SAMPLES,
   evaluateGan,
   ganModeCoverage,
   ganOptimalDiscriminator,
+  ganQAccuracy,
   heldOutDiscriminatorLoss,
+  predictedCodes,
 } from './gan/evaluate.js';
 export { ganSamples } from './gan/samples.js';
-export { discriminatorFigure, ganPictures, generatorArrows } from './gan/pictures.js';
+export {
+  codesImageFigure,
+  codesScatterFigure,
+  discriminatorFigure,
+  ganPictures,
+  ganSamplesFigure,
+  generatorArrows,
+} from './gan/pictures.js';

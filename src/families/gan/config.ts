@@ -2,7 +2,8 @@
  * The configuration of a GAN (what `config.json` stores) and the GAN family's options, declared once
  * ({@link GAN_OPTIONS}): the defaults of {@link resolveGanConfig} are theirs. On 2-D data the defaults are the
  * PyTorch peer's (`gan2d_torch.py`: z of 2 dimensions, 128-128 ReLU networks, Adam 1e-4 with betas 0.5 and 0.999,
- * batch 256); on images a DCGAN-style pair of convolutional networks.
+ * batch 256); on images a DCGAN-style pair of convolutional networks. The `infogan` kind adds InfoGAN's latent
+ * codes (a categorical code and continuous ones) and their weights in the mutual-information bound.
  */
 import type { DataKind } from '../../data/dataset.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
@@ -12,8 +13,13 @@ import {
   checkOptionValue,
   defaultOf,
   OptionError,
+  usedBy,
   type OptionSpec,
 } from '../../train/options.js';
+
+/** The kinds of the GAN family: a plain GAN, and InfoGAN (a GAN whose codes a Q head reads back). */
+export type GanKind = 'gan' | 'infogan';
+export const GAN_KINDS: readonly GanKind[] = ['gan', 'infogan'];
 
 /** The adversarial losses (see `losses.ts`). */
 export type GanLoss = 'ns' | 'minimax' | 'lsgan' | 'wgan-gp';
@@ -24,13 +30,21 @@ export type GeneratorArch = 'mlp' | 'flow' | 'conv';
 export const GENERATOR_ARCHS: readonly GeneratorArch[] = ['mlp', 'flow', 'conv'];
 
 export interface GanConfig {
-  kind: 'gan';
+  kind: GanKind;
   loss: GanLoss;
   generator: GeneratorArch;
   /** The shape of one example: `[d]` for vectors, `[h, w, c]` for images. */
   inputShape: number[];
   /** Dimensions of the noise z ~ N(0, I) (a flow generator's noise has the data's dimension). */
   latent: number;
+  /** InfoGAN: the values K of the categorical code c ~ Cat(K) (0 for a plain GAN). */
+  categories: number;
+  /** InfoGAN: the continuous codes u ~ U(-1, 1) (0 for a plain GAN). */
+  continuousCodes: number;
+  /** InfoGAN: the weight of E[log Q(c | x)] in the mutual-information bound L_I (0 for a plain GAN). */
+  infoCategorical: number;
+  /** InfoGAN: the weight of E[log Q(u | x)] in L_I (0 for a plain GAN). */
+  infoContinuous: number;
   /** Hidden widths of the generator's MLP (or of a flow generator's coupling networks). */
   generatorHidden: number[];
   /** Hidden widths of the discriminator's MLP. */
@@ -84,9 +98,50 @@ export const GAN_OPTIONS: readonly OptionSpec[] = [
     type: 'integer',
     min: 1,
     max: 4096,
-    default: (c) => (isImage(c) ? 64 : 2),
+    // InfoGAN's 62 on images is the paper's (MNIST: 62 noise variables beside the 10-way code and two continuous).
+    default: (c) => (isImage(c) ? (c.kind === 'infogan' ? 62 : 64) : 2),
     placeholder: '<n>',
     help: 'dimensions of the noise z (a flow generator uses the data dimension)',
+  },
+  {
+    name: 'categories',
+    sizes: true,
+    type: 'integer',
+    min: 2,
+    max: 1000,
+    default: 10,
+    placeholder: '<k>',
+    kinds: ['infogan'],
+    help: "values K of InfoGAN's categorical code c ~ Cat(K), given to the generator one-hot",
+  },
+  {
+    name: 'continuousCodes',
+    sizes: true,
+    type: 'integer',
+    min: 0,
+    max: 100,
+    default: 2,
+    placeholder: '<n>',
+    kinds: ['infogan'],
+    help: "InfoGAN's continuous codes u ~ U(-1, 1), given to the generator beside z and c",
+  },
+  {
+    name: 'infoCategorical',
+    type: 'number',
+    min: 0,
+    default: 1,
+    placeholder: '<weight>',
+    kinds: ['infogan'],
+    help: 'the weight of E[log Q(c | x)] in the mutual-information bound L_I that both players maximise',
+  },
+  {
+    name: 'infoContinuous',
+    type: 'number',
+    min: 0,
+    default: 0.1,
+    placeholder: '<weight>',
+    kinds: ['infogan'],
+    help: 'the weight of E[log Q(u | x)] in L_I (Q(u | x): a Gaussian of unit variance)',
   },
   {
     name: 'generatorHidden',
@@ -240,19 +295,30 @@ const FIELDS = GAN_OPTIONS.filter((s) => s.name !== 'discriminatorSteps');
 
 /**
  * The full configuration of a GAN on examples of shape `options.inputShape` ([d] or [h, w, c]): each field not
- * given takes its option's default for that data, then everything is checked (an `OptionError` names the field).
+ * given takes its option's default for that kind and data, then everything is checked (an `OptionError` names the
+ * field). The kind is `gan` unless `options.kind` says `infogan`; a plain GAN's InfoGAN fields are 0.
  *
  * @example
  * resolveGanConfig({ inputShape: [2], loss: 'wgan-gp' }); // 5 critic steps per generator step, penalty 10
+ * resolveGanConfig({ kind: 'infogan', inputShape: [28, 28, 1] }); // z of 62, c ~ Cat(10), two u ~ U(-1, 1)
  */
 export function resolveGanConfig(options: Partial<GanConfig> & { inputShape: number[] }): GanConfig {
+  const kind = options.kind ?? 'gan';
+  if (!GAN_KINDS.includes(kind))
+    throw new OptionError('kind', `must be one of ${GAN_KINDS.join(', ')}, got '${String(kind)}'`);
   const shape = options.inputShape;
   const data = checkInputShape(shape);
-  const c = { ...options, kind: 'gan', inputShape: [...shape] } as GanConfig;
+  const c = { ...options, kind, inputShape: [...shape] } as GanConfig;
   const record = c as unknown as Record<string, unknown>;
   for (const spec of FIELDS) {
     const field = spec.configKey ?? spec.name;
-    const value = record[field] ?? defaultOf(spec, { kind: 'gan', data });
+    if (!usedBy(spec, kind)) {
+      // A plain GAN has no codes; 0 is what its configuration stores (and what one written before InfoGAN lacks).
+      if ((record[field] ?? 0) !== 0) throw new OptionError(field, `is an option of infogan, not of ${kind}`);
+      record[field] = 0;
+      continue;
+    }
+    const value = record[field] ?? defaultOf(spec, { kind, data });
     if (value !== undefined) record[field] = checkOptionValue({ ...spec, name: field }, value);
   }
   c.discriminatorSteps = checkOptionValue(
@@ -264,6 +330,11 @@ export function resolveGanConfig(options: Partial<GanConfig> & { inputShape: num
   if (!Number.isSafeInteger(c.seed) || c.seed < 0)
     throw new OptionError('seed', `must be an integer >= 0, got ${c.seed}`);
   if (c.generator === 'flow') {
+    if (kind === 'infogan')
+      throw new OptionError(
+        'generator',
+        "flow cannot take InfoGAN's codes (a flow maps noise of the data's own dimension); use mlp or conv",
+      );
     if (data === 'image')
       throw new OptionError('generator', 'flow is for vectors here; use mlp or conv for images');
     if (shape[0] < 2)

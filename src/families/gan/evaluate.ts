@@ -1,12 +1,14 @@
 /**
  * Held-out metrics of a GAN: the discriminator's loss on test data against fresh samples, and the divergence it bounds
  * (see `divergenceBound`); on the 2-D mixtures of the mode-collapse literature, mode coverage as VEEGAN and PacGAN
- * score it; with a flow generator on a known density, the exact optimal discriminator D* and the JSD.
+ * score it; with a flow generator on a known density, the exact optimal discriminator D* and the JSD. For InfoGAN,
+ * how well Q's categorical code classifies real examples (`q_accuracy`).
  */
 import * as tf from '../../engine/tf.js';
 import { deriveSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
 import { toy2dLogDensity, toy2dModes } from '../../data/toy2d.js';
+import { bestAssignment } from '../../metrics/assignment.js';
 import { modeCoverage } from '../../metrics/mode-coverage.js';
 import { optimalLogit, sigmoid, softplus } from '../../metrics/optimal-discriminator.js';
 import type { Metrics } from '../family.js';
@@ -120,6 +122,67 @@ export function ganOptimalDiscriminator(gan: GanModel, data: Dataset, seed: numb
   };
 }
 
+/**
+ * Q's categorical code of each of (up to {@link EVALUATION_EXAMPLES}) examples of `data`: argmax_c Q(c | x), the
+ * code InfoGAN's Q head reads off a real example.
+ */
+export function predictedCodes(gan: GanModel, data: Dataset, { batchSize = 1000 } = {}): Int32Array {
+  const q = gan.discriminator.q;
+  if (q === null) throw new Error(`predictedCodes: this ${gan.config.kind} model has no Q head`);
+  const n = Math.min(data.n, EVALUATION_EXAMPLES);
+  const d = gan.dimension;
+  const out = new Int32Array(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const codes = tf.tidy(() => {
+      const x = tf.tensor2d(Float32Array.from(data.values.subarray(start * d, (start + m) * d)), [m, d]);
+      return tf.argMax(q.apply(gan.discriminator.features(x)).categorical.logits, -1);
+    });
+    out.set(codes.dataSync(), start);
+    codes.dispose();
+  }
+  return out;
+}
+
+/**
+ * The accuracy of codes (0..numCodes-1) as a classifier of labels (0..numClasses-1) under the best one-to-one
+ * assignment of codes to classes (`bestAssignment` on their confusion matrix): 1 when the codes are the classes
+ * under some relabelling.
+ *
+ * @example
+ * assignedAccuracy([2, 2, 0, 1], [0, 0, 1, 2], 3, 3); // 1: code 2 is class 0, code 0 class 1, code 1 class 2
+ */
+export function assignedAccuracy(
+  codes: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numCodes: number,
+  numClasses: number,
+): number {
+  if (codes.length !== labels.length || codes.length === 0)
+    throw new RangeError(
+      `assignedAccuracy: 'codes' and 'labels' must be non-empty and of one length, got ${codes.length} and ${labels.length}`,
+    );
+  const confusion = Array.from({ length: numCodes }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < codes.length; i++) confusion[codes[i]][labels[i]] += 1;
+  return bestAssignment(confusion).matched / codes.length;
+}
+
+/**
+ * InfoGAN's `q_accuracy`: Q's categorical predictions on `data` against its true labels, under the best one-to-one
+ * assignment of codes to classes. Null when the data have no labels or their number of classes is not the number
+ * of categories (no one-to-one assignment then).
+ */
+export function ganQAccuracy(gan: GanModel, data: Dataset): number | null {
+  if (data.labels === null || data.numClasses !== gan.config.categories) return null;
+  const codes = predictedCodes(gan, data);
+  return assignedAccuracy(
+    codes,
+    data.labels.subarray(0, codes.length),
+    gan.config.categories,
+    data.numClasses,
+  );
+}
+
 /** Every held-out metric that applies to `gan` on `data`. */
 export function evaluateGan(gan: GanModel, data: Dataset, { seed }: { seed: number }): Metrics {
   const { loss, n } = heldOutDiscriminatorLoss(gan, data, { seed });
@@ -129,5 +192,6 @@ export function evaluateGan(gan: GanModel, data: Dataset, { seed }: { seed: numb
     n,
     ...ganModeCoverage(gan, seed),
     ...ganOptimalDiscriminator(gan, data, seed),
+    ...(gan.hasCodes ? { q_accuracy: ganQAccuracy(gan, data) } : {}),
   };
 }

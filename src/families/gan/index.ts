@@ -1,16 +1,17 @@
 /**
  * The GAN family: generative adversarial networks (minimax, non-saturating, least squares, WGAN-GP), with the
- * variationally regularised generator loss, on 2-D densities (and any vectors) and on images (DCGAN).
+ * variationally regularised generator loss, on 2-D densities (and any vectors) and on images (DCGAN); and InfoGAN,
+ * whose generator reads latent codes that a Q head on the discriminator learns to read back.
  */
 import { deriveSeed } from '../../engine/random.js';
 import { isToy2dName } from '../../data/toy2d.js';
 import { assignWeights } from '../../io/checkpoint.js';
 import type { StepFamily, StepResult } from '../family.js';
-import { GAN_OPTIONS, resolveGanConfig, type GanConfig } from './config.js';
+import { GAN_OPTIONS, resolveGanConfig, type GanConfig, type GanKind } from './config.js';
 import { evaluateGan } from './evaluate.js';
 import { GanModel } from './model.js';
 import { estimateGanParameters } from './networks.js';
-import { ganPictures } from './pictures.js';
+import { ganPictures, ganSamplesFigure } from './pictures.js';
 import { ganSamples } from './samples.js';
 
 /** A 2-D GAN that trains in a second: 512 points of the ring, small networks, a fast learning rate. */
@@ -37,10 +38,16 @@ export const ganFamily: StepFamily<GanModel, GanConfig> = {
       description:
         'a GAN: --loss ns, minimax, lsgan or wgan-gp; --generator mlp, flow or conv (Goodfellow et al., 2014)',
     },
+    {
+      name: 'infogan',
+      description:
+        'InfoGAN: a GAN whose generator also reads a categorical and continuous codes that a Q head recovers (Chen et al., 2016)',
+    },
   ],
   options: GAN_OPTIONS,
   runDefaults: {
-    data: 'ring8',
+    data: ({ kind }) => (kind === 'infogan' ? 'mnist' : 'ring8'),
+    sampleMetrics: ({ data }) => data === 'image',
     epochs: ({ data }) => (data === 'image' ? 10 : undefined),
     steps: ({ data }) => (data === 'vector' ? 10000 : undefined),
     batchSize: ({ data }) => (data === 'image' ? 64 : 256),
@@ -60,15 +67,30 @@ export const ganFamily: StepFamily<GanModel, GanConfig> = {
       kind: 'gan',
       options: { data: 'mnist', limit: 64, epochs: 2, batchSize: 32, channels: [4, 8], latent: 8 },
     },
+    {
+      name: 'infogan on images',
+      kind: 'infogan',
+      options: {
+        data: 'mnist',
+        limit: 64,
+        epochs: 2,
+        batchSize: 32,
+        channels: [4, 8],
+        latent: 8,
+        discriminatorLr: 2e-3,
+      },
+    },
+    { name: 'infogan 2-D', kind: 'infogan', options: { ...TINY, categories: 8 } },
   ],
 
-  resolveConfig(_kind, options, data) {
+  resolveConfig(kind, options, data) {
     const fields: Record<string, unknown> = {};
     for (const spec of GAN_OPTIONS)
       if (spec.name in options) fields[spec.configKey ?? spec.name] = options[spec.name];
     const name = options.data as string | undefined;
     return resolveGanConfig({
       ...fields,
+      kind: kind as GanKind,
       inputShape: data.shape,
       density: name !== undefined && isToy2dName(name) ? name : null,
       seed: options.seed as number,
@@ -81,7 +103,8 @@ export const ganFamily: StepFamily<GanModel, GanConfig> = {
 
   /**
    * One discriminator update on the batch; after every k_D-th, k_G generator updates on fresh noise. `loss` is the
-   * discriminator's (its part of the game falls as it learns to tell the two apart); `g_loss` the generator's.
+   * discriminator's (its part of the game falls as it learns to tell the two apart); `g_loss` the generator's; for
+   * InfoGAN `info_loss` is -L_I of the generator's updates (both losses include it).
    */
   trainStep(gan, batch, context) {
     const c = gan.config;
@@ -103,6 +126,7 @@ export const ganFamily: StepFamily<GanModel, GanConfig> = {
   sample: ganSamples,
 
   pictures: ganPictures,
+  samplesFigure: ganSamplesFigure,
 
   save: (gan) => ({ weights: gan.parameters() }),
   restore(gan, checkpoint, source) {

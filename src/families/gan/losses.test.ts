@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../engine/tf.js';
 import { assertNoLeaks } from '../../engine/memory.js';
+import { Categorical } from '../../distributions/categorical.js';
+import { Independent } from '../../distributions/independent.js';
+import { Normal } from '../../distributions/normal.js';
 import { GAN_LOSSES, type GanLoss } from './config.js';
 import {
   discriminatorLoss,
   divergenceBound,
   generatorLoss,
   gradientPenalty,
+  infoLoss,
   regOldPenalty,
 } from './losses.js';
 
@@ -131,5 +135,112 @@ describe('GAN losses', () => {
       p.dispose();
     });
     tf.dispose([a, b]);
+  });
+});
+
+/** Q's logits and means, and the codes they are scored on (4 examples, K = 3, two continuous codes). */
+const LOGITS = [
+  [1.0, -0.5, 2.0],
+  [0.3, 0.1, -1.2],
+  [-2.0, 1.5, 0.0],
+  [0.7, 0.7, 0.2],
+];
+const CODES = [2, 0, 1, 1];
+const MEANS = [
+  [0.2, -0.4],
+  [1.1, 0.5],
+  [-0.3, 0.0],
+  [0.9, -1.0],
+];
+const U = [
+  [0.5, -0.9],
+  [0.8, 0.1],
+  [-0.7, 0.6],
+  [0.05, -0.2],
+];
+
+/**
+ * PyTorch 1.13 in float64 on the arrays above (logits, c, mu, u), with torch.distributions:
+ *   loss = -(wc * Categorical(logits=logits).log_prob(c).mean() + wu * Normal(mu, 1.0).log_prob(u).sum(-1).mean())
+ *   torch.autograd.grad(loss, [logits, mu])
+ */
+const TORCH_INFO = [
+  {
+    weights: { categorical: 1, continuous: 0.1 },
+    loss: 0.7819996500010553,
+    dLogits: [
+      [0.0634290454087563, 0.01415293306011782, -0.07758197846887413],
+      [-0.12756266923932308, 0.10024320801854698, 0.027319461220776112],
+      [0.0060234420717120984, -0.050530993448251904, 0.04450755137653976],
+      [0.09591293279763767, -0.15408706720236232, 0.05817413440472465],
+    ],
+    dMeans: [
+      [-0.0075, 0.0125],
+      [0.0075, 0.01],
+      [0.01, -0.015],
+      [0.02125, -0.02],
+    ],
+  },
+  {
+    weights: { categorical: 0.5, continuous: 2 },
+    loss: 4.577531979498751,
+    dLogits: [
+      [0.03171452270437815, 0.00707646653005891, -0.038790989234437065],
+      [-0.06378133461966154, 0.05012160400927349, 0.013659730610388056],
+      [0.0030117210358560492, -0.025265496724125952, 0.02225377568826988],
+      [0.047956466398818835, -0.07704353360118116, 0.029087067202362326],
+    ],
+    dMeans: [
+      [-0.15, 0.25],
+      [0.15, 0.2],
+      [0.2, -0.3],
+      [0.425, -0.4],
+    ],
+  },
+];
+
+describe('InfoGAN information loss', () => {
+  const posterior = (logits: tf.Tensor, means: tf.Tensor) => ({
+    categorical: new Categorical({ logits }),
+    continuous: new Independent(new Normal(means, tf.onesLike(means)), 1),
+  });
+
+  it.each(TORCH_INFO)(
+    'weights $weights.categorical and $weights.continuous: -L_I and its gradients match PyTorch',
+    ({ weights, loss, dLogits, dMeans }) => {
+      const logits = tf.tensor2d(LOGITS);
+      const means = tf.tensor2d(MEANS);
+      const c = tf.tensor1d(CODES, 'int32');
+      const u = tf.tensor2d(U);
+      const f = (l: tf.Tensor, m: tf.Tensor) =>
+        infoLoss(posterior(l, m), { categorical: c, continuous: u }, weights);
+      const { value, grads } = tf.valueAndGrads(f)([logits, means]);
+      expect(value.dataSync()[0]).toBeCloseTo(loss, 5);
+      expect(grads[0]).toBeAllClose(dLogits, { atol: 1e-6 });
+      expect(grads[1]).toBeAllClose(dMeans, { atol: 1e-6 });
+      tf.dispose([logits, means, c, u, value, ...grads]);
+    },
+  );
+
+  it('without continuous codes it is the weighted cross-entropy of the categorical code alone', () => {
+    // -Categorical(logits=logits).log_prob(c).mean() in PyTorch: 0.5673056933601207.
+    const logits = tf.tensor2d(LOGITS);
+    const c = tf.tensor1d(CODES, 'int32');
+    const q = { categorical: new Categorical({ logits }), continuous: null };
+    const loss = infoLoss(q, { categorical: c, continuous: null }, { categorical: 2 });
+    expect(loss.dataSync()[0]).toBeCloseTo(2 * 0.5673056933601207, 5);
+    const u = tf.tensor2d(U);
+    expect(() => infoLoss(q, { categorical: c, continuous: u })).toThrow(/must be given together/);
+    tf.dispose([logits, c, u, loss]);
+  });
+
+  it('is 0 for a Q that reads the categorical code perfectly: the bound then reaches its top, H(c)', () => {
+    // logits of +-30 put all of Q(c | x) on the true code: log Q(c | x) = 0, so the bound reaches its top, H(c).
+    const logits = tf.tensor2d(CODES.map((k) => [0, 1, 2].map((j) => (j === k ? 30 : -30))));
+    const c = tf.tensor1d(CODES, 'int32');
+    const q = { categorical: new Categorical({ logits }), continuous: null };
+    const loss = infoLoss(q, { categorical: c, continuous: null });
+    expect(loss.dataSync()[0]).toBeCloseTo(0, 6);
+    tf.dispose([logits, c, loss]);
   });
 });

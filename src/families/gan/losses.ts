@@ -30,10 +30,13 @@
  *
  * References: I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, https://arxiv.org/abs/1406.2661;
  * X. Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017, https://arxiv.org/abs/1611.04076;
- * I. Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017, https://arxiv.org/abs/1704.00028
+ * I. Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017, https://arxiv.org/abs/1704.00028;
+ * X. Chen et al., "InfoGAN: Interpretable Representation Learning by Information Maximizing Generative Adversarial
+ * Nets", NeurIPS 2016, https://arxiv.org/abs/1606.03657
  */
 import * as tf from '../../engine/tf.js';
 import type { GanLoss } from './config.js';
+import type { CodePosterior } from './networks.js';
 
 /** The discriminator's loss (without the gradient penalty) on the logits of real and generated examples. */
 export function discriminatorLoss(loss: GanLoss, real: tf.Tensor1D, fake: tf.Tensor1D): tf.Scalar {
@@ -108,4 +111,60 @@ export function gradientPenalty(
 /** The variational penalty E_z ||G(z) - G_old(z)||^2 (summed over dimensions, averaged over the batch). */
 export function regOldPenalty(generated: tf.Tensor2D, old: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(generated, old)), 1)));
+}
+
+/** The codes a batch was generated from: the categorical values c (integers 0..K-1) and the continuous u. */
+export interface InfoCodes {
+  /** c, `[n]` (int32 or float32 holding integers). */
+  categorical: tf.Tensor1D;
+  /** u, `[n, continuousCodes]`; null without continuous codes. */
+  continuous: tf.Tensor2D | null;
+}
+
+/** The weights of the two parts of InfoGAN's bound L_I. */
+export interface InfoWeights {
+  /** The weight of E[log Q(c | x)]; default 1. */
+  categorical?: number;
+  /** The weight of E[log Q(u | x)]; default 0.1. */
+  continuous?: number;
+}
+
+/**
+ * InfoGAN's loss -L_I, the negated variational lower bound on the mutual information between the codes and the
+ * generated example x = G(z, c, u), averaged over the batch:
+ *
+ *   L_I = w_c E[log Q(c | x)] + w_u E[log Q(u | x)].
+ *
+ * The bound (Chen et al., Lemma 5.1; Barber and Agakov's bound). With P(c | x) the generator's true posterior and
+ * any Q(c | x),
+ *
+ *   I(c; G(z, c)) = H(c) - H(c | x) = H(c) + E_x E_{c' ~ P(c | x)}[log P(c' | x)]
+ *                 = H(c) + E_x[KL(P(. | x) || Q(. | x))] + E_x E_{c' ~ P(c | x)}[log Q(c' | x)]
+ *                >= H(c) + E_{c ~ P(c), x = G(z, c)}[log Q(c | x)],
+ *
+ * since a KL is >= 0 (the bound is tight at Q = P), and drawing x and then c' ~ P(c | x) is drawing the joint (c, x),
+ * so the last expectation needs no sample from the posterior: the code the example was generated from is one. H(c)
+ * = log K is a constant of the uniform code, so maximising E[log Q(c | x)] maximises the bound; the continuous codes
+ * go the same way with differential entropies (h(u) = log 2 per code of U(-1, 1)). Q(u | x) here is N(mu(x), I), so
+ * log Q(u | x) = -1/2 ||u - mu(x)||^2 - (d / 2) log(2 pi): a squared error up to its constant, which is kept so the
+ * value is the bound's. Both players maximise L_I: the generator makes its codes legible, Q learns to read them.
+ *
+ * @example
+ * const q = discriminator.q!.apply(discriminator.features(x)); // Q(c, u | x) of generated x
+ * const loss = infoLoss(q, { categorical: c, continuous: u }, { categorical: 1, continuous: 0.1 });
+ */
+export function infoLoss(
+  q: CodePosterior,
+  codes: InfoCodes,
+  { categorical = 1, continuous = 0.1 }: InfoWeights = {},
+): tf.Scalar {
+  return tf.tidy(() => {
+    const logQc = tf.mean(q.categorical.logProb(codes.categorical));
+    let bound: tf.Tensor = tf.mul(logQc, categorical);
+    if (q.continuous !== null && codes.continuous !== null)
+      bound = tf.add(bound, tf.mul(tf.mean(q.continuous.logProb(codes.continuous)), continuous));
+    else if ((q.continuous === null) !== (codes.continuous === null))
+      throw new Error('infoLoss: Q(u | x) and the continuous codes u must be given together');
+    return tf.neg(bound) as tf.Scalar;
+  });
 }

@@ -1,16 +1,40 @@
 /**
  * A GAN: a generator, a discriminator, an Adam optimizer for each, and (for the variationally regularised generator
  * loss) frozen copies of the generator from earlier updates. One training step is one discriminator update; after
- * every k_D of them the generator takes k_G updates, each on fresh noise (see `trainStep`).
+ * every k_D of them the generator takes k_G updates, each on fresh noise (see `trainStep`). An InfoGAN also draws
+ * latent codes for every generated batch, and both players add -L_I, InfoGAN's information loss, to their own.
  */
 import * as tf from '../../engine/tf.js';
-import { deriveSeed, resolveSeed } from '../../engine/random.js';
+import { deriveSeed, Random, resolveSeed } from '../../engine/random.js';
 import { Adam } from '../../optim/adam.js';
 import { OptionError } from '../../train/options.js';
 import type { StepResult } from '../../train/trainer.js';
 import { resolveGanConfig, type GanConfig } from './config.js';
-import { discriminatorLoss, generatorLoss, gradientPenalty, regOldPenalty } from './losses.js';
+import {
+  discriminatorLoss,
+  generatorLoss,
+  gradientPenalty,
+  infoLoss,
+  regOldPenalty,
+  type InfoCodes,
+} from './losses.js';
 import { createGenerator, Discriminator, type Generator } from './networks.js';
+
+/** How to generate: the temperature of the noise, and (InfoGAN) the categorical code of each example. */
+export interface GenerateOptions {
+  /** z ~ N(0, T^2 I); default 1. The codes are not scaled. */
+  temperature?: number;
+  /** InfoGAN: the categorical code c of each example (integers in [0, K)); drawn uniformly when absent. */
+  labels?: readonly number[];
+}
+
+/** The generator's input for a batch, and (InfoGAN) the codes in it. */
+export interface GeneratorInput {
+  /** concat(z, onehot(c), u), `[n, latent + categories + continuousCodes]` (z alone for a plain GAN). */
+  input: tf.Tensor2D;
+  /** The codes, null for a plain GAN. */
+  codes: InfoCodes | null;
+}
 
 /** Prefix `map`'s names with `prefix` and a dot. */
 function prefixed(prefix: string, map: Map<string, tf.Variable>): Map<string, tf.Variable> {
@@ -30,6 +54,9 @@ function copyInto(to: Map<string, tf.Variable>, from: Map<string, tf.Variable>):
  * gan.discriminatorStep(realBatch, seed); // one update of D
  * gan.generatorStep(256, seed); // one update of G
  * const x = gan.generate(1000, 0); // [1000, 2]
+ *
+ * const info = new GanModel(resolveGanConfig({ kind: 'infogan', inputShape: [28, 28, 1] }));
+ * const sevens = info.generate(8, 0, { labels: new Array(8).fill(7) }); // one categorical code for all eight
  */
 export class GanModel {
   readonly config: GanConfig;
@@ -67,6 +94,11 @@ export class GanModel {
     return this.config.inputShape.length === 3;
   }
 
+  /** Whether the generator reads InfoGAN's codes (and the discriminator has a Q head). */
+  get hasCodes(): boolean {
+    return this.config.categories > 0;
+  }
+
   /** The generator's parameters, named `generator.*`. */
   generatorParameters(): Map<string, tf.Variable> {
     return prefixed('generator', this.generator.parameters());
@@ -96,12 +128,76 @@ export class GanModel {
     return tf.randomNormal([n, this.config.latent], 0, 1, 'float32', resolveSeed(seed));
   }
 
-  /** `n` generated examples, flattened `[n, D]`, at a temperature (z ~ N(0, T^2 I)). */
-  generate(n: number, seed: number, temperature = 1): tf.Tensor2D {
+  /**
+   * InfoGAN's codes for `n` examples: c ~ Cat(K) uniform (or `labels`), u ~ U(-1, 1), both seeded by `seed`.
+   * Throws an `OptionError` naming `labels` when they are not one integer in [0, K) per example, or when the model
+   * has no categorical code.
+   */
+  drawCodes(n: number, seed: number, labels?: readonly number[]): InfoCodes | null {
+    const { categories: k, continuousCodes } = this.config;
+    if (!this.hasCodes) {
+      if (labels !== undefined)
+        throw new OptionError(
+          'labels',
+          `cannot be given: this ${this.config.kind} model has no categorical code (an infogan has one)`,
+        );
+      return null;
+    }
+    if (labels !== undefined) {
+      if (labels.length !== n)
+        throw new OptionError('labels', `must hold one label per sample (${n}), got ${labels.length}`);
+      const bad = labels.findIndex((l) => !Number.isInteger(l) || l < 0 || l >= k);
+      if (bad >= 0)
+        throw new OptionError('labels', `must be integers in [0, ${k}), got ${labels[bad]} at index ${bad}`);
+    }
+    const random = new Random(resolveSeed(deriveSeed(seed, 'categorical')));
+    const c = labels ?? Array.from({ length: n }, () => random.int(k));
+    return {
+      categorical: tf.tensor1d([...c], 'int32'),
+      continuous:
+        continuousCodes === 0
+          ? null
+          : tf.randomUniform(
+              [n, continuousCodes],
+              -1,
+              1,
+              'float32',
+              resolveSeed(deriveSeed(seed, 'continuous')),
+            ),
+    };
+  }
+
+  /**
+   * The generator's input for `n` examples: z ~ N(0, T^2 I) from `seed` (exactly {@link GanModel.noise}), then for
+   * InfoGAN onehot(c) and u from {@link GanModel.drawCodes}.
+   */
+  generatorInput(n: number, seed: number, { temperature = 1, labels }: GenerateOptions = {}): GeneratorInput {
     if (!Number.isInteger(n) || n < 1) throw new OptionError('n', `must be a positive integer, got ${n}`);
     if (!(temperature > 0 && Number.isFinite(temperature)))
       throw new OptionError('temperature', `must be a positive number, got ${temperature}`);
-    return tf.tidy(() => this.generator.apply(tf.mul<tf.Tensor2D>(this.noise(n, seed), temperature)));
+    const codes = this.drawCodes(n, seed, labels);
+    const input = tf.tidy(() => {
+      const z =
+        temperature === 1 ? this.noise(n, seed) : tf.mul<tf.Tensor2D>(this.noise(n, seed), temperature);
+      if (codes === null) return z;
+      const parts: tf.Tensor2D[] = [
+        z,
+        tf.cast(tf.oneHot(codes.categorical, this.config.categories), 'float32') as tf.Tensor2D,
+      ];
+      if (codes.continuous !== null) parts.push(codes.continuous);
+      return tf.concat<tf.Tensor2D>(parts, 1);
+    });
+    return { input, codes };
+  }
+
+  /** `n` generated examples, flattened `[n, D]`, at a temperature (z ~ N(0, T^2 I)) and, for InfoGAN, given codes. */
+  generate(n: number, seed: number, options: GenerateOptions = {}): tf.Tensor2D {
+    const { input, codes } = this.generatorInput(n, seed, options);
+    try {
+      return this.generator.apply(input);
+    } finally {
+      disposeCodes(input, codes);
+    }
   }
 
   /** D's logits (critic values) of flattened examples. */
@@ -111,53 +207,80 @@ export class GanModel {
 
   /**
    * One update of the discriminator on a batch of real examples `[m, D]` against as many generated ones; returns
-   * its loss (with the gradient penalty for WGAN-GP) and, for WGAN-GP, the penalty alone.
+   * its loss (with the gradient penalty for WGAN-GP, and InfoGAN's -L_I on the generated batch, through which the
+   * shared body and the Q head learn to read the codes) and, for WGAN-GP, the penalty alone.
    */
   discriminatorStep(real: tf.Tensor2D, seed: number): StepResult {
     const c = this.config;
     const m = real.shape[0];
-    const fake = tf.tidy(() => this.generator.apply(this.noise(m, deriveSeed(seed, 'noise'))));
+    const { input, codes } = this.generatorInput(m, deriveSeed(seed, 'noise'));
+    const fake = tf.tidy(() => this.generator.apply(input));
     try {
       return this.discriminatorOptimizer.minimize(
         this.discriminatorParameters(),
         (): { loss: tf.Scalar } & Record<string, tf.Scalar> => {
-          const both = this.logits(tf.concat<tf.Tensor2D>([real, fake]));
+          const features = this.discriminator.features(tf.concat<tf.Tensor2D>([real, fake]));
+          const both = this.discriminator.logit(features);
           const [r, f] = tf.split(both, [m, m]) as [tf.Tensor1D, tf.Tensor1D];
-          const adversarial = discriminatorLoss(c.loss, r, f);
-          if (c.loss !== 'wgan-gp') return { loss: adversarial };
+          let loss = discriminatorLoss(c.loss, r, f);
+          if (codes !== null) {
+            const fakeFeatures = tf.slice(features, [m, 0], [m, -1]);
+            loss = tf.add(loss, this.infoLoss(fakeFeatures, codes));
+          }
+          if (c.loss !== 'wgan-gp') return { loss };
           const penalty = gradientPenalty((x) => this.logits(x), real, fake, deriveSeed(seed, 'interpolate'));
-          return { loss: tf.add<tf.Scalar>(adversarial, tf.mul(penalty, c.gradientPenalty)), penalty };
+          return { loss: tf.add<tf.Scalar>(loss, tf.mul(penalty, c.gradientPenalty)), penalty };
         },
       );
     } finally {
-      fake.dispose();
+      tf.dispose(fake);
+      disposeCodes(input, codes);
     }
   }
 
   /**
-   * One update of the generator on `m` fresh noise vectors; returns its loss and, with `regOld` > 0, the penalty
-   * E||G(z) - G_old(z)||^2 (G_old: the generator k updates back, see {@link GanModel.refreshOld}).
+   * One update of the generator on `m` fresh noise vectors (and codes); returns its loss and, with `regOld` > 0,
+   * the penalty E||G(z) - G_old(z)||^2 (G_old: the generator k updates back, see {@link GanModel.refreshOld}); for
+   * InfoGAN, `info_loss`, the -L_I that the loss includes.
    */
   generatorStep(m: number, seed: number): StepResult {
     const c = this.config;
     this.refreshOld();
-    const z = this.noise(m, deriveSeed(seed, 'noise'));
-    const old = this.old === null ? null : tf.tidy(() => this.old!.current.apply(z));
+    const { input, codes } = this.generatorInput(m, deriveSeed(seed, 'noise'));
+    const old = this.old === null ? null : tf.tidy(() => this.old!.current.apply(input));
     try {
       const parts = this.generatorOptimizer.minimize(
         this.generatorParameters(),
         (): { loss: tf.Scalar } & Record<string, tf.Scalar> => {
-          const x = this.generator.apply(z);
-          const adversarial = generatorLoss(c.loss, this.logits(x));
-          if (old === null) return { loss: adversarial };
-          const penalty = regOldPenalty(x, old);
-          return { loss: tf.add<tf.Scalar>(adversarial, tf.mul(penalty, c.regOld)), reg_old: penalty };
+          const x = this.generator.apply(input);
+          const features = this.discriminator.features(x);
+          let loss = generatorLoss(c.loss, this.discriminator.logit(features));
+          const extra: Record<string, tf.Scalar> = {};
+          if (codes !== null) {
+            extra.info_loss = this.infoLoss(features, codes);
+            loss = tf.add(loss, extra.info_loss);
+          }
+          if (old !== null) {
+            extra.reg_old = regOldPenalty(x, old);
+            loss = tf.add(loss, tf.mul(extra.reg_old, c.regOld));
+          }
+          return { loss, ...extra };
         },
       );
-      return { g_loss: parts.loss, ...(old === null ? {} : { reg_old: parts.reg_old }) };
+      const { loss, ...rest } = parts;
+      return { g_loss: loss, ...rest };
     } finally {
-      tf.dispose([z, old ?? []]);
+      tf.dispose(old ?? []);
+      disposeCodes(input, codes);
     }
+  }
+
+  /** -L_I of generated examples' features (see `infoLoss`), with the configured weights. */
+  private infoLoss(features: tf.Tensor2D, codes: InfoCodes): tf.Scalar {
+    return infoLoss(this.discriminator.q!.apply(features), codes, {
+      categorical: this.config.infoCategorical,
+      continuous: this.config.infoContinuous,
+    });
   }
 
   /**
@@ -181,4 +304,8 @@ export class GanModel {
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();
   }
+}
+
+function disposeCodes(input: tf.Tensor, codes: InfoCodes | null): void {
+  tf.dispose([input, codes?.categorical ?? [], codes?.continuous ?? []]);
 }

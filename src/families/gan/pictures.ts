@@ -2,17 +2,21 @@
  * The pictures of a trained GAN. On 2-D data: samples over the true density (`samples`), and the discriminator's
  * heatmap with real and generated points and the arrows along which the generator's gradient moves its points,
  * beside the optimal D* = p / (p + q) when both densities are known (`discriminator`). On images: a grid of samples.
- * And the curves of both players' losses and of the held-out metrics (`curves`).
+ * For InfoGAN, what each code does (`codes`). And the curves of both players' losses and of the held-out metrics
+ * (`curves`).
  */
 import * as tf from '../../engine/tf.js';
 import { deriveSeed } from '../../engine/random.js';
+import type { Dataset } from '../../data/dataset.js';
 import { toy2dLogDensity } from '../../data/toy2d.js';
 import { densityComparisonSpec, densityGrid } from '../../plot/density2d.js';
 import { discriminatorSpec, type DiscriminatorGrid } from '../../plot/discriminator2d.js';
-import { chartFigure, type Figure } from '../../plot/figure.js';
+import { chartFigure, rasterFigure, type Figure } from '../../plot/figure.js';
+import { imageGrid } from '../../plot/image-grid.js';
+import { latentScatterSpec } from '../../plot/latent-scatter.js';
 import { optimalDiscriminator } from '../../metrics/optimal-discriminator.js';
 import type { Picture, PictureContext } from '../family.js';
-import { curvesFigure, samplesFigure } from '../figures.js';
+import { curvesFigure, planePoints, samplesFigure } from '../figures.js';
 import { generatorLoss } from './losses.js';
 import { ganSamples } from './samples.js';
 import type { GanModel } from './model.js';
@@ -129,24 +133,119 @@ function samples2dFigure(gan: GanModel, real: ArrayLike<number>, data: string, s
   );
 }
 
+/** Rows of fixed noise in the categorical part of the codes picture. */
+const NOISE_ROWS = 8;
+/** The values a continuous code takes across the codes picture, from -2 to 2 (beyond its training range -1..1). */
+const CODE_STEPS = 10;
+/** The most categorical values the codes picture shows. */
+const MAX_CATEGORIES_SHOWN = 20;
+
+/**
+ * InfoGAN's codes on images, as in Chen et al.'s Figure 2: first a block whose rows are fixed noise z and whose
+ * columns are the K values of the categorical code c (the continuous codes at 0); then, for each continuous code
+ * u_i, a block whose rows hold one categorical value each (and one noise each) and whose columns vary u_i from -2 to
+ * 2 (the other continuous codes at 0). A blank row separates the blocks.
+ */
+export function codesImageFigure(gan: GanModel, seed: number): Figure {
+  const { categories: k, continuousCodes, latent, inputShape } = gan.config;
+  const [height, width, channels] = inputShape;
+  const shown = Math.min(k, MAX_CATEGORIES_SHOWN);
+  const columns = Math.max(shown, continuousCodes > 0 ? CODE_STEPS : 0);
+  const codeRows = Math.min(k, CODE_STEPS);
+  const noise = tf.tidy(() => gan.noise(Math.max(NOISE_ROWS, codeRows), seed));
+  const z = noise.arraySync();
+  noise.dispose();
+  // The generator's input of each cell of the grid, row by row; null for a blank cell.
+  const cells: Array<number[] | null> = [];
+  const input = (row: number, category: number, u: number[]) => [
+    ...z[row],
+    ...Array.from({ length: k }, (_, j) => (j === category ? 1 : 0)),
+    ...u,
+  ];
+  const zeros = new Array<number>(continuousCodes).fill(0);
+  const blankRow = () => cells.push(...new Array<null>(columns).fill(null));
+  for (let r = 0; r < NOISE_ROWS; r++)
+    for (let j = 0; j < columns; j++) cells.push(j < shown ? input(r, j, zeros) : null);
+  for (let i = 0; i < continuousCodes; i++) {
+    blankRow();
+    for (let r = 0; r < codeRows; r++)
+      for (let j = 0; j < columns; j++) {
+        const u = [...zeros];
+        u[i] = -2 + (4 * j) / (CODE_STEPS - 1);
+        cells.push(j < CODE_STEPS ? input(r, r, u) : null);
+      }
+  }
+  const drawn = cells.filter((c): c is number[] => c !== null);
+  const x = tf.tidy(() =>
+    gan.generator.apply(tf.tensor2d(drawn, [drawn.length, latent + k + continuousCodes])),
+  );
+  const images = x.dataSync();
+  x.dispose();
+  const size = height * width * channels;
+  const values = new Float32Array(cells.length * size).fill(1);
+  let next = 0;
+  cells.forEach((cell, i) => {
+    if (cell !== null) values.set(images.subarray(next * size, ++next * size), i * size);
+  });
+  return rasterFigure(
+    imageGrid(values, { count: cells.length, height, width, channels: channels as 1 | 3, columns, scale: 2 }),
+  );
+}
+
+/** InfoGAN's codes on vectors: samples coloured by their categorical code (first two principal components beyond 2-D). */
+export function codesScatterFigure(gan: GanModel, seed: number): Figure {
+  const samples = ganSamples(gan, 2000, { seed });
+  const { points, axes } = planePoints(samples);
+  return chartFigure(
+    latentScatterSpec(points, samples.labels, {
+      title: `InfoGAN: 2,000 samples coloured by their categorical code (K = ${gan.config.categories})`,
+      xTitle: axes[0],
+      yTitle: axes[1],
+      classNames: Array.from({ length: gan.config.categories }, (_, j) => `c = ${j}`),
+    }),
+  );
+}
+
+/**
+ * A picture of samples drawn by `ganSamples`: the generic grid or scatter, with one column per categorical code when
+ * InfoGAN's samples were drawn with the codes in turn (a grid of random codes is laid out as any other).
+ */
+export function ganSamplesFigure(_gan: GanModel, samples: Dataset): Figure {
+  const k = samples.numClasses;
+  const inTurn = samples.labels?.every((label, i) => label === i % k) ?? false;
+  return samplesFigure(inTurn ? samples : { ...samples, labels: null, numClasses: 0 });
+}
+
 /** Every picture that applies to `gan`. */
 export async function ganPictures(gan: GanModel, context: PictureContext): Promise<Picture[]> {
   const seed = deriveSeed(context.seed, 'gan-pictures');
   const pictures: Picture[] = [];
   const real = context.train.values;
+  // An InfoGAN's grid of samples has one column per categorical code (up to 10 codes).
+  const k = gan.config.categories;
+  const labels = gan.hasCodes && k <= 10 ? Array.from({ length: 100 }, (_, i) => i % k) : undefined;
   if (gan.isImage)
     pictures.push({
       name: 'samples',
-      figure: samplesFigure(ganSamples(gan, 100, { seed })),
+      figure: ganSamplesFigure(gan, ganSamples(gan, 100, { seed, labels })),
     });
   else if (gan.dimension === 2) {
     pictures.push({ name: 'samples', figure: samples2dFigure(gan, real, context.data, seed) });
     pictures.push({ name: 'discriminator', figure: discriminatorFigure(gan, real, seed) });
   }
+  if (gan.hasCodes) {
+    const codesSeed = deriveSeed(seed, 'codes');
+    pictures.push({
+      name: 'codes',
+      figure: gan.isImage ? codesImageFigure(gan, codesSeed) : codesScatterFigure(gan, codesSeed),
+    });
+  }
   const curves = curvesFigure(
     context.history,
     [
       { title: 'losses', fields: ['loss', 'g_loss'] },
+      { title: 'information loss -L_I', fields: ['info_loss'] },
+      { title: "Q's categorical accuracy (best assignment)", fields: ['test_q_accuracy'] },
       { title: 'held-out divergence bound', fields: ['test_divergence'] },
       { title: 'modes covered', fields: ['test_modes_covered'] },
       { title: 'high-quality fraction', fields: ['test_high_quality_frac'] },
