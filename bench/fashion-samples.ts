@@ -1,6 +1,6 @@
 /**
  * Benchmarks `fashion-vae`, `fashion-flow` and `fashion-dcgan`: three families trained on Fashion-MNIST for a
- * similar time (about four minutes each on a 2-core machine), through the run lifecycle as `latentlab train` runs
+ * similar time (two to five minutes each on a 2-core machine), through the run lifecycle as `latentlab train` runs
  * them, then scored by the same sample metrics (`--sample-metrics`: 1000 samples against 1000 test images on the
  * shipped Fashion-MNIST classifier): the Frechet distance, precision, recall and the class histogram's KL to uniform.
  * There is no peer: the table's `latentlab` column is the training time in seconds, and the extra columns hold the
