@@ -251,6 +251,10 @@ export async function ganPictures(gan: GanModel, context: PictureContext): Promi
       { title: 'high-quality fraction', fields: ['test_high_quality_frac'] },
       { title: 'V(G, D) and V(G, D*) = -log 4 + 2 JSD', fields: ['test_value', 'test_value_optimal'] },
       { title: 'E|D - D*|', fields: ['test_d_star_distance'] },
+      { title: 'Frechet distance of the samples', fields: ['frechet_distance'] },
+      { title: 'precision and recall of the samples', fields: ['precision', 'recall'] },
+      { title: 'class histogram KL to uniform', fields: ['class_kl'] },
+      { title: 'the codes read by the classifier (best assignment)', fields: ['code_accuracy'] },
     ],
     {
       title: 'Training curves',
