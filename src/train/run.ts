@@ -304,8 +304,10 @@ async function trainToEnd(
   const reference = runSampleReference(options, test);
   try {
     const sampleSeed = deriveSeed(seed, 'sample-metrics');
+    // The same seed every epoch, so that the records differ by the model alone; the summary reuses the last epoch's.
+    let lastDrawn: Metrics | null = null;
     const drawnMetrics = (): Metrics =>
-      reference === null ? {} : { ...modelSampleMetrics(family, model, reference, sampleSeed) };
+      reference === null ? {} : (lastDrawn = { ...modelSampleMetrics(family, model, reference, sampleSeed) });
     let training: TrainResult;
     try {
       training = await trainSteps(train, (batch, ctx) => family.trainStep(model, batch, ctx), {
@@ -367,7 +369,7 @@ async function trainToEnd(
       steps: training.steps,
       stopped_early: training.stoppedEarly,
       ...prefixed(metrics, 'test_'),
-      ...drawnMetrics(),
+      ...(lastDrawn ?? drawnMetrics()),
       pictures: pictures.map((p) => p.slice(dir.path.length + 1)),
     };
     await writeJsonAtomic(join(dir.path, 'summary.json'), summary);
