@@ -76,3 +76,13 @@ export function momentsAlongFirstAxis(x: tf.Tensor): { mean: number[]; variance:
     for (let j = 0; j < width; j++) m2[j] += (v[i * width + j] - mean[j]) ** 2 / (n - 1);
   return { mean, variance: m2 };
 }
+
+/** A copy of every parameter's values, by name, to compare with after an update. */
+export function snapshot(params: Map<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map([...params].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+}
+
+/** The names of the parameters whose values differ from `before` (a {@link snapshot}). */
+export function changed(before: Map<string, Float32Array>, params: Map<string, tf.Variable>): string[] {
+  return [...params].filter(([k, v]) => v.dataSync().some((x, i) => x !== before.get(k)![i])).map(([k]) => k);
+}

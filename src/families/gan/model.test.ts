@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { changed, snapshot } from '../../../test/helpers.js';
 import * as tf from '../../engine/tf.js';
 import { deriveSeed } from '../../engine/random.js';
 import { numTensors } from '../../engine/memory.js';
@@ -19,14 +20,6 @@ function makeGan(options: Partial<GanConfig> = {}): GanModel {
       ...options,
     }),
   );
-}
-
-function snapshot(params: Map<string, tf.Variable>): Map<string, Float32Array> {
-  return new Map([...params].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
-}
-
-function changed(before: Map<string, Float32Array>, params: Map<string, tf.Variable>): string[] {
-  return [...params].filter(([k, v]) => v.dataSync().some((x, i) => x !== before.get(k)![i])).map(([k]) => k);
 }
 
 const real = () => tf.randomNormal<tf.Rank.R2>([32, 2], 0, 1, 'float32', 3);
