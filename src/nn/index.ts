@@ -1,6 +1,7 @@
 /** Neural-network layers with named parameters: the building blocks of the encoders, decoders and critics. */
 export { Module } from './module.js';
 export { ACTIVATIONS, LEAKY_RELU_SLOPE, activate, parseActivation, type Activation } from './activations.js';
+export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
 export { Dense, type DenseOptions } from './dense.js';
 export { MLP, type MLPOptions } from './mlp.js';
 export { Conv2d, type ConvOptions } from './conv2d.js';

@@ -26,7 +26,62 @@ class Tree extends Module {
   }
 }
 
+/** A tree with a buffer two levels down, as a network holding a batch normalisation layer. */
+class Buffered extends Module {
+  readonly inner: Counted;
+  constructor() {
+    super();
+    this.addParameter('w', tf.ones([2]));
+    this.inner = this.addModule('inner', new Counted());
+  }
+}
+
+class Counted extends Module {
+  constructor() {
+    super();
+    this.addParameter('scale', tf.ones([1]));
+    this.addBuffer('count', tf.zeros([1]));
+  }
+}
+
 describe('Module', () => {
+  it('keeps buffers out of parameters() and lists both in state(), with dotted names', () => {
+    const tree = new Buffered();
+    expect([...tree.parameters().keys()]).toEqual(['w', 'inner.scale']);
+    expect([...tree.buffers().keys()]).toEqual(['inner.count']);
+    expect([...tree.state().keys()]).toEqual(['w', 'inner.scale', 'inner.count']);
+    expect(tree.buffers().get('inner.count')!.trainable).toBe(false);
+    expect(tree.numParameters()).toBe(3);
+    tree.dispose();
+  });
+
+  it('switches the whole tree between inference mode (the start) and training mode', () => {
+    const tree = new Buffered();
+    expect([tree.training, tree.inner.training]).toEqual([false, false]);
+    expect(tree.train()).toBe(tree);
+    expect([tree.training, tree.inner.training]).toEqual([true, true]);
+    tree.train(false);
+    expect([tree.training, tree.inner.training]).toEqual([false, false]);
+    tree.dispose();
+  });
+
+  it('loadState sets buffers too, and loadParameters refuses a buffer it does not train', () => {
+    const tree = new Buffered();
+    const values = new Map([
+      ['w', tf.tensor([2, 3])],
+      ['inner.scale', tf.tensor([4])],
+      ['inner.count', tf.tensor([7])],
+    ]);
+    expect(() => tree.loadParameters(values)).toThrow(/loadParameters: unexpected parameter 'inner.count'/);
+    tree.loadState(values);
+    expect(tree.buffers().get('inner.count')).toBeAllClose([7]);
+    expect(tree.parameters().get('w')).toBeAllClose([2, 3]);
+    values.delete('inner.count');
+    expect(() => tree.loadState(values)).toThrow(/loadState: missing parameter 'inner.count'/);
+    tf.dispose([...values.values()]);
+    tree.dispose();
+  });
+
   it('lists parameters recursively, in registration order, with dotted names', () => {
     const tree = new Tree();
     const params = tree.parameters();
