@@ -183,3 +183,65 @@ describe('convolutional autoencoder training', () => {
     }, 'ConvEncoder/ConvDecoder');
   });
 });
+
+describe('batch normalisation in ConvEncoder and ConvDecoder', () => {
+  const names = (m: ConvEncoder | ConvDecoder) => [...m.state().keys()];
+
+  it("normalises every layer but the encoder's first and the decoder's output, as DCGAN does", () => {
+    const encoder = new ConvEncoder([8, 8, 1], { channels: [2, 3], hidden: 4, batchNorm: true, seed: 0 });
+    expect(names(encoder)).toEqual([
+      'conv0.kernel',
+      'conv0.bias',
+      'conv1.kernel',
+      'conv1.bias',
+      'norm1.gamma',
+      'norm1.beta',
+      'norm1.running_mean',
+      'norm1.running_var',
+      'hidden.kernel',
+      'hidden.bias',
+      'hidden_norm.gamma',
+      'hidden_norm.beta',
+      'hidden_norm.running_mean',
+      'hidden_norm.running_var',
+    ]);
+    const decoder = new ConvDecoder(3, [8, 8, 1], { channels: [2, 3], batchNorm: true, seed: 0 });
+    expect(names(decoder).filter((n) => n.includes('norm'))).toEqual([
+      'project_norm.gamma',
+      'project_norm.beta',
+      'project_norm.running_mean',
+      'project_norm.running_var',
+      'norm0.gamma',
+      'norm0.beta',
+      'norm0.running_mean',
+      'norm0.running_var',
+    ]);
+    expect(decoder.state().get('norm0.gamma')!.shape).toEqual([2]);
+    encoder.dispose();
+    decoder.dispose();
+  });
+
+  it("in training mode an example's output depends on its batch and the running statistics move; in inference mode neither", () => {
+    const decoder = new ConvDecoder(3, [8, 8, 1], { channels: [2, 3], batchNorm: true, seed: 0 });
+    const a = tf.randomNormal<tf.Rank.R2>([4, 3], 0, 1, 'float32', 1);
+    const b = tf.concat<tf.Tensor2D>([
+      tf.slice(a, [0, 0], [1, 3]),
+      tf.randomNormal([3, 3], 0, 1, 'float32', 2),
+    ]);
+    const first = (x: tf.Tensor2D) => tf.tidy(() => tf.slice(decoder.apply(x), [0, 0], [1, 64]));
+    const difference = (x: tf.Tensor, y: tf.Tensor) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).arraySync());
+    decoder.train();
+    const [ta, tb] = [first(a), first(b)];
+    expect(difference(ta, tb)).toBeGreaterThan(1e-3);
+    const mean = decoder.buffers().get('norm0.running_mean')!;
+    expect(tf.tidy(() => tf.max(tf.abs(mean)).arraySync())).toBeGreaterThan(0);
+    decoder.train(false);
+    const frozen = tf.clone(mean);
+    const [ia, ib] = [first(a), first(b)];
+    expect(difference(ia, ib)).toBeLessThan(1e-6);
+    expect(difference(mean, frozen)).toBe(0);
+    tf.dispose([a, b, ta, tb, ia, ib, frozen]);
+    decoder.dispose();
+  });
+});

@@ -4,7 +4,8 @@
  * examples.
  */
 import * as tf from '../engine/tf.js';
-import { parseActivation, type Activation } from './activations.js';
+import { activate, parseActivation, type Activation } from './activations.js';
+import { BatchNorm } from './batch-norm.js';
 import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Conv2d } from './conv2d.js';
 import { Dense } from './dense.js';
@@ -24,6 +25,12 @@ export interface ConvNetOptions {
   activation?: Activation;
   /** Seed of the initial weights (one seed per layer drawn from it); default: the global stream. */
   seed?: number;
+  /**
+   * Batch normalisation between each layer and its activation, as in DCGAN: every layer but the encoder's first
+   * convolution and the decoder's output; default false. The norms are `norm<i>` beside `conv<i>` / `deconv<i>`,
+   * `hidden_norm` and `project_norm` beside the dense layers.
+   */
+  batchNorm?: boolean;
 }
 
 interface Settings {
@@ -32,12 +39,20 @@ interface Settings {
   hidden: number;
   activation: Activation;
   seeds: () => number;
+  batchNorm: boolean;
   /** The feature map's size after the convolutions: [h, w] / 2^layers. */
   small: [number, number];
 }
 
 function settings(where: string, [h, w, c]: [number, number, number], options: ConvNetOptions): Settings {
-  const { channels = [32, 64], kernelSize = 4, hidden = 0, activation = 'relu', seed } = options;
+  const {
+    channels = [32, 64],
+    kernelSize = 4,
+    hidden = 0,
+    activation = 'relu',
+    seed,
+    batchNorm = false,
+  } = options;
   [h, w, c].forEach((n, i) => checkInteger(n, ['height', 'width', 'channels'][i], where));
   if (channels.length === 0) throw new ModuleArgumentError(`${where}: 'channels' must not be empty`);
   channels.forEach((n, i) => checkInteger(n, `channels[${i}]`, where));
@@ -55,8 +70,21 @@ function settings(where: string, [h, w, c]: [number, number, number], options: C
     hidden,
     activation: parseActivation(activation, `${where}: activation`),
     seeds: () => opSeed(rng),
+    batchNorm,
     small: [h / factor, w / factor],
   };
+}
+
+/** A layer whose activation follows a batch normalisation (when `norm` is set) or is fused in the layer. */
+interface Stage<L> {
+  layer: L;
+  norm: BatchNorm | null;
+}
+
+/** y = activation(norm(layer(x))) with a norm; layer(x) (activation included) without. */
+function runStage<T extends tf.Tensor>(stage: Stage<{ apply(x: T): T }>, x: T, activation: Activation): T {
+  const y = stage.layer.apply(x);
+  return stage.norm === null ? y : (activate(stage.norm.apply(y as never), activation) as T);
 }
 
 /**
@@ -69,10 +97,11 @@ function settings(where: string, [h, w, c]: [number, number, number], options: C
  * encoder.apply(x); // [n, 3136]
  */
 export class ConvEncoder extends Module {
-  readonly convs: Conv2d[] = [];
-  readonly dense: Dense | null = null;
+  private readonly convs: Stage<Conv2d>[] = [];
+  private readonly dense: Stage<Dense> | null = null;
   /** The width of the features: `hidden`, or the size of the last feature map. */
   readonly outFeatures: number;
+  private readonly activation: Activation;
   private readonly where: string;
 
   constructor(
@@ -82,22 +111,32 @@ export class ConvEncoder extends Module {
     super();
     this.where = `ConvEncoder([${inputShape.join(', ')}])`;
     const s = settings(this.where, inputShape, options);
+    this.activation = s.activation;
     let channels = inputShape[2];
     s.channels.forEach((out, i) => {
+      const normed = s.batchNorm && i > 0;
       const conv = new Conv2d(channels, out, s.kernelSize, {
         stride: 2,
-        activation: s.activation,
+        activation: normed ? 'linear' : s.activation,
         seed: s.seeds(),
       });
-      this.convs.push(this.addModule(`conv${i}`, conv));
+      this.convs.push({
+        layer: this.addModule(`conv${i}`, conv),
+        norm: normed ? this.addModule(`norm${i}`, new BatchNorm(out)) : null,
+      });
       channels = out;
     });
     const flat = s.small[0] * s.small[1] * channels;
-    if (s.hidden > 0)
-      this.dense = this.addModule(
+    if (s.hidden > 0) {
+      const layer = this.addModule(
         'hidden',
-        new Dense(flat, s.hidden, { activation: s.activation, seed: s.seeds() }),
+        new Dense(flat, s.hidden, { activation: s.batchNorm ? 'linear' : s.activation, seed: s.seeds() }),
       );
+      this.dense = {
+        layer,
+        norm: s.batchNorm ? this.addModule('hidden_norm', new BatchNorm(s.hidden)) : null,
+      };
+    }
     this.outFeatures = s.hidden > 0 ? s.hidden : flat;
   }
 
@@ -112,9 +151,9 @@ export class ConvEncoder extends Module {
       );
     return tf.tidy(() => {
       let y = (x.rank === 2 ? tf.reshape(x, [-1, h, w, c]) : x) as tf.Tensor4D;
-      for (const conv of this.convs) y = conv.apply(y);
+      for (const conv of this.convs) y = runStage(conv, y, this.activation);
       const flat = tf.reshape<tf.Rank.R2>(y, [y.shape[0], -1]);
-      return this.dense === null ? flat : (this.dense.apply(flat) as tf.Tensor2D);
+      return this.dense === null ? flat : (runStage(this.dense, flat, this.activation) as tf.Tensor2D);
     });
   }
 }
@@ -130,10 +169,11 @@ export class ConvEncoder extends Module {
  * decoder.apply(z); // [n, 784] logits
  */
 export class ConvDecoder extends Module {
-  readonly denses: Dense[] = [];
-  readonly deconvs: ConvTranspose2d[] = [];
+  private readonly denses: Stage<Dense>[] = [];
+  private readonly deconvs: Stage<ConvTranspose2d>[] = [];
   /** The width of the output, h w c. */
   readonly outFeatures: number;
+  private readonly activation: Activation;
   private readonly start: [number, number, number];
 
   constructor(
@@ -145,28 +185,32 @@ export class ConvDecoder extends Module {
     const where = `ConvDecoder(${inFeatures}, [${outputShape.join(', ')}])`;
     checkInteger(inFeatures, 'inFeatures', where);
     const s = settings(where, outputShape, options);
+    this.activation = s.activation;
+    const hidden = s.batchNorm ? 'linear' : s.activation;
     const reversed = [...s.channels].reverse();
     this.start = [s.small[0], s.small[1], reversed[0]];
     let width = inFeatures;
-    if (s.hidden > 0) {
-      this.denses.push(
-        this.addModule('hidden', new Dense(width, s.hidden, { activation: s.activation, seed: s.seeds() })),
-      );
-      width = s.hidden;
-    }
-    const flat = this.start[0] * this.start[1] * this.start[2];
-    this.denses.push(
-      this.addModule('project', new Dense(width, flat, { activation: s.activation, seed: s.seeds() })),
-    );
+    const dense = (name: string, out: number) => {
+      this.denses.push({
+        layer: this.addModule(name, new Dense(width, out, { activation: hidden, seed: s.seeds() })),
+        norm: s.batchNorm ? this.addModule(`${name}_norm`, new BatchNorm(out)) : null,
+      });
+      width = out;
+    };
+    if (s.hidden > 0) dense('hidden', s.hidden);
+    dense('project', this.start[0] * this.start[1] * this.start[2]);
     reversed.forEach((inC, i) => {
       const last = i === reversed.length - 1;
       const outC = last ? outputShape[2] : reversed[i + 1];
       const deconv = new ConvTranspose2d(inC, outC, s.kernelSize, {
         stride: 2,
-        activation: last ? 'linear' : s.activation,
+        activation: last ? 'linear' : hidden,
         seed: s.seeds(),
       });
-      this.deconvs.push(this.addModule(`deconv${i}`, deconv));
+      this.deconvs.push({
+        layer: this.addModule(`deconv${i}`, deconv),
+        norm: s.batchNorm && !last ? this.addModule(`norm${i}`, new BatchNorm(outC)) : null,
+      });
     });
     this.outFeatures = outputShape[0] * outputShape[1] * outputShape[2];
   }
@@ -179,10 +223,10 @@ export class ConvDecoder extends Module {
           `[${z.shape.join(', ')}], expected [n, ${this.inFeatures}]`,
       );
     return tf.tidy(() => {
-      let h: tf.Tensor = z;
-      for (const dense of this.denses) h = dense.apply(h);
+      let h: tf.Tensor2D = z;
+      for (const dense of this.denses) h = runStage(dense, h, this.activation) as tf.Tensor2D;
       let y = tf.reshape<tf.Rank.R4>(h, [-1, ...this.start]);
-      for (const deconv of this.deconvs) y = deconv.apply(y);
+      for (const deconv of this.deconvs) y = runStage(deconv, y, this.activation);
       return tf.reshape<tf.Rank.R2>(y, [y.shape[0], this.outFeatures]);
     });
   }
