@@ -149,9 +149,9 @@ export const flowFamily: StepFamily<FlowModel, FlowConfig> = {
 
   pictures: flowPictures,
 
-  save: (flow) => ({ weights: flow.parameters() }),
+  save: (flow) => ({ weights: flow.state() }),
   restore(flow, checkpoint, source) {
-    assignWeights(flow.parameters(), checkpoint.weights, `${source}/weights.safetensors`);
+    assignWeights(flow.state(), checkpoint.weights, `${source}/weights.safetensors`);
     flow.markInitialized();
   },
 };

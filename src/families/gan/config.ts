@@ -51,6 +51,11 @@ export interface GanConfig {
   discriminatorHidden: number[];
   /** Channels of the convolutional networks' stride-2 layers, in the discriminator's order. */
   channels: number[];
+  /**
+   * Batch normalisation in the convolutional networks (DCGAN's placement). A WGAN-GP critic never has it: the
+   * gradient penalty is a per-example constraint, which a batch's statistics would couple.
+   */
+  batchNorm: boolean;
   activation: Activation;
   /** A flow generator's architecture and coupling layers. */
   flowArch: FlowArch;
@@ -176,6 +181,14 @@ export const GAN_OPTIONS: readonly OptionSpec[] = [
     data: 'image',
     when: { option: 'generator', is: ['conv'] },
     help: "channels of the convolutional networks' stride-2 layers (the generator mirrors them)",
+  },
+  {
+    name: 'batchNorm',
+    type: 'boolean',
+    default: (c) => isImage(c),
+    data: 'image',
+    when: { option: 'generator', is: ['conv'] },
+    help: "batch normalisation in the convolutional networks, as DCGAN places it (not after the discriminator's first layer nor the generator's output; never in a WGAN-GP critic)",
   },
   {
     name: 'activation',

@@ -128,8 +128,8 @@ export const ganFamily: StepFamily<GanModel, GanConfig> = {
   pictures: ganPictures,
   samplesFigure: ganSamplesFigure,
 
-  save: (gan) => ({ weights: gan.parameters() }),
+  save: (gan) => ({ weights: gan.state() }),
   restore(gan, checkpoint, source) {
-    assignWeights(gan.parameters(), checkpoint.weights, `${source}/weights.safetensors`);
+    assignWeights(gan.state(), checkpoint.weights, `${source}/weights.safetensors`);
   },
 };

@@ -135,15 +135,15 @@ describe('InfoGAN networks and steps', () => {
 
     const x = tf.randomNormal<tf.Rank.R2>([16, 2], 0, 1, 'float32', 3);
     const d0 = snapshot(gan.discriminatorParameters());
-    const all0 = snapshot(gan.parameters());
+    const all0 = snapshot(gan.state());
     expect(Object.keys(gan.discriminatorStep(x, 1))).toEqual(['loss']);
     expect(changed(d0, gan.discriminatorParameters()).sort()).toEqual([...d0.keys()].sort());
-    expect(changed(all0, gan.parameters()).every((k) => k.startsWith('discriminator.'))).toBe(true);
+    expect(changed(all0, gan.state()).every((k) => k.startsWith('discriminator.'))).toBe(true);
 
-    const all1 = snapshot(gan.parameters());
+    const all1 = snapshot(gan.state());
     const parts = gan.generatorStep(16, 2);
     expect(Object.keys(parts).sort()).toEqual(['g_loss', 'info_loss']);
-    expect(changed(all1, gan.parameters()).every((k) => k.startsWith('generator.'))).toBe(true);
+    expect(changed(all1, gan.state()).every((k) => k.startsWith('generator.'))).toBe(true);
     tf.dispose(x);
     gan.dispose();
   });

@@ -22,9 +22,50 @@ function makeGan(options: Partial<GanConfig> = {}): GanModel {
   );
 }
 
+/** A small DCGAN-style pair on 8x8 images (batch normalisation on, the default for images). */
+function makeImageGan(options: Partial<GanConfig> = {}): GanModel {
+  return new GanModel(
+    resolveGanConfig({ inputShape: [8, 8, 1], channels: [2, 4], latent: 3, seed: 5, ...options }),
+  );
+}
+
 const real = () => tf.randomNormal<tf.Rank.R2>([32, 2], 0, 1, 'float32', 3);
 
 describe('GanModel', () => {
+  it("on images carries DCGAN's batch normalisation: running statistics in the state, not the optimizers', moved by training and not by sampling", () => {
+    const gan = makeImageGan();
+    const buffers = [...gan.state().keys()].filter((k) => !gan.parameters().has(k));
+    expect(buffers.sort()).toEqual([
+      'discriminator.body.norm1.running_mean',
+      'discriminator.body.norm1.running_var',
+      'generator.net.norm0.running_mean',
+      'generator.net.norm0.running_var',
+      'generator.net.project_norm.running_mean',
+      'generator.net.project_norm.running_var',
+    ]);
+    const before = snapshot(gan.state());
+    const x = tf.randomUniform<tf.Rank.R2>([8, 64], 0, 1, 'float32', 3);
+    gan.discriminatorStep(x, 1);
+    expect(changed(before, gan.state())).toEqual(expect.arrayContaining(buffers));
+    // Sampling runs in inference mode: one example at a time gives the batch's examples, and no statistic moves.
+    const after = snapshot(gan.state());
+    const batch = gan.generate(3, 7);
+    const { input } = gan.generatorInput(3, 7);
+    const one = tf.tidy(() => gan.generator.apply(tf.slice(input, [1, 0], [1, -1])));
+    expect(one).toBeAllClose(tf.slice(batch, [1, 0], [1, -1]), { atol: 1e-6 });
+    expect(changed(after, gan.state())).toEqual([]);
+    tf.dispose([x, batch, input, one]);
+    gan.dispose();
+  });
+
+  it('never puts batch normalisation in a WGAN-GP critic: its penalty is per example', () => {
+    const gan = makeImageGan({ loss: 'wgan-gp' });
+    const names = [...gan.state().keys()];
+    expect(names.some((k) => k.startsWith('generator.') && k.includes('norm'))).toBe(true);
+    expect(names.some((k) => k.startsWith('discriminator.') && k.includes('norm'))).toBe(false);
+    gan.dispose();
+  });
+
   it.each(['ns', 'wgan-gp'] as const)(
     '%s: a discriminator step moves every discriminator array and no generator array, and back',
     (loss) => {
@@ -53,9 +94,11 @@ describe('GanModel', () => {
   );
 
   it('the frozen copies start as the generator and no optimizer is given them', () => {
-    const gan = makeGan({ regOld: 1 });
-    const params = gan.parameters();
-    for (const [name, v] of gan.generatorParameters()) {
+    const gan = makeImageGan({ regOld: 1 });
+    const params = gan.state();
+    const generator = [...params].filter(([name]) => name.startsWith('generator.'));
+    expect(generator.some(([name]) => name.endsWith('running_var'))).toBe(true);
+    for (const [name, v] of generator) {
       const tail = name.slice('generator.'.length);
       expect(params.get(`generator_old.${tail}`)!.dataSync()).toEqual(v.dataSync());
       expect(params.get(`generator_next_old.${tail}`)!.dataSync()).toEqual(v.dataSync());

@@ -78,7 +78,7 @@ export class GanModel {
     if (c.regOld > 0) {
       const copy = () => {
         const g = createGenerator(c);
-        copyInto(g.parameters(), this.generator.parameters());
+        copyInto(g.state(), this.generator.state());
         return g;
       };
       this.old = { current: copy(), next: copy() };
@@ -109,14 +109,39 @@ export class GanModel {
     return prefixed('discriminator', this.discriminator.parameters());
   }
 
-  /** Every array of the model: both players, and the frozen generators of the penalty. */
+  /** The trainable parameters of both players, what their optimizers update. */
   parameters(): Map<string, tf.Variable> {
-    const all = new Map([...this.generatorParameters(), ...this.discriminatorParameters()]);
+    return new Map([...this.generatorParameters(), ...this.discriminatorParameters()]);
+  }
+
+  /**
+   * Every array of the model, what a checkpoint holds: both players' parameters and buffers (batch normalisation's
+   * running statistics), and the frozen generators of the penalty.
+   */
+  state(): Map<string, tf.Variable> {
+    const all = new Map([
+      ...prefixed('generator', this.generator.state()),
+      ...prefixed('discriminator', this.discriminator.state()),
+    ]);
     if (this.old !== null) {
-      for (const [k, v] of prefixed('generator_old', this.old.current.parameters())) all.set(k, v);
-      for (const [k, v] of prefixed('generator_next_old', this.old.next.parameters())) all.set(k, v);
+      for (const [k, v] of prefixed('generator_old', this.old.current.state())) all.set(k, v);
+      for (const [k, v] of prefixed('generator_next_old', this.old.next.state())) all.set(k, v);
     }
     return all;
+  }
+
+  /**
+   * Run `step` with every network in training mode (batch normalisation on the batch's statistics, its running ones
+   * updated), then back in inference mode, where sampling and evaluation run.
+   */
+  private inTraining<T>(step: () => T): T {
+    const networks = [this.generator, this.discriminator, this.old?.current, this.old?.next];
+    for (const n of networks) n?.train(true);
+    try {
+      return step();
+    } finally {
+      for (const n of networks) n?.train(false);
+    }
   }
 
   numParameters(): number {
@@ -211,6 +236,10 @@ export class GanModel {
    * shared body and the Q head learn to read the codes) and, for WGAN-GP, the penalty alone.
    */
   discriminatorStep(real: tf.Tensor2D, seed: number): StepResult {
+    return this.inTraining(() => this.updateDiscriminator(real, seed));
+  }
+
+  private updateDiscriminator(real: tf.Tensor2D, seed: number): StepResult {
     const c = this.config;
     const m = real.shape[0];
     const { input, codes } = this.generatorInput(m, deriveSeed(seed, 'noise'));
@@ -244,6 +273,10 @@ export class GanModel {
    * InfoGAN, `info_loss`, the -L_I that the loss includes.
    */
   generatorStep(m: number, seed: number): StepResult {
+    return this.inTraining(() => this.updateGenerator(m, seed));
+  }
+
+  private updateGenerator(m: number, seed: number): StepResult {
     const c = this.config;
     this.refreshOld();
     const { input, codes } = this.generatorInput(m, deriveSeed(seed, 'noise'));
@@ -292,8 +325,8 @@ export class GanModel {
     if (this.old === null) return;
     const u = this.generatorOptimizer.step;
     if (u === 0 || u % this.config.regOldEvery !== 0) return;
-    copyInto(this.old.current.parameters(), this.old.next.parameters());
-    copyInto(this.old.next.parameters(), this.generator.parameters());
+    copyInto(this.old.current.state(), this.old.next.state());
+    copyInto(this.old.next.state(), this.generator.state());
   }
 
   dispose(): void {

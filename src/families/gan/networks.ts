@@ -71,6 +71,7 @@ class ConvGenerator extends Module implements Generator {
       new ConvDecoder(generatorInputSize(c), c.inputShape as [number, number, number], {
         channels: c.channels,
         activation: c.activation === 'leaky-relu' ? 'relu' : c.activation,
+        batchNorm: c.batchNorm,
         seed,
       }),
     );
@@ -196,6 +197,7 @@ export class Discriminator extends Module {
         new ConvEncoder(c.inputShape as [number, number, number], {
           channels: c.channels,
           activation: c.activation,
+          batchNorm: c.batchNorm && c.loss !== 'wgan-gp',
           seed: deriveSeed(seed, 'body'),
         }),
       );

@@ -106,8 +106,8 @@ export const vaeFamily: StepFamily<VAE, VaeConfig> = {
 
   pictures: vaePictures,
 
-  save: (vae) => ({ weights: vae.parameters() }),
+  save: (vae) => ({ weights: vae.state() }),
   restore(vae, checkpoint, source) {
-    assignWeights(vae.parameters(), checkpoint.weights, `${source}/weights.safetensors`);
+    assignWeights(vae.state(), checkpoint.weights, `${source}/weights.safetensors`);
   },
 };
