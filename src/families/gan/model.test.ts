@@ -5,6 +5,7 @@ import { deriveSeed } from '../../engine/random.js';
 import { numTensors } from '../../engine/memory.js';
 import { resolveGanConfig, type GanConfig } from './config.js';
 import { ganFamily } from './index.js';
+import { discriminatorLoss } from './losses.js';
 import { GanModel } from './model.js';
 import { createGenerator } from './networks.js';
 
@@ -56,6 +57,27 @@ describe('GanModel', () => {
     expect(changed(after, gan.state())).toEqual([]);
     tf.dispose([x, batch, input, one]);
     gan.dispose();
+  });
+
+  it('with batch normalisation, a discriminator step normalises the real and the generated batch each by its own statistics', () => {
+    const gan = makeImageGan();
+    const twin = makeImageGan();
+    const x = tf.randomUniform<tf.Rank.R2>([8, 64], 0, 1, 'float32', 3);
+    // The twin computes the loss by hand, in training mode, on the same generated batch the step draws.
+    const expected = tf.tidy(() => {
+      twin.generator.train();
+      twin.discriminator.train();
+      const { input } = twin.generatorInput(8, deriveSeed(1, 'noise'));
+      const fake = twin.generator.apply(input);
+      const separate = discriminatorLoss('ns', twin.logits(x), twin.logits(fake)).arraySync();
+      const both = tf.split(twin.logits(tf.concat([x, fake])), 2) as [tf.Tensor1D, tf.Tensor1D];
+      return { separate, together: discriminatorLoss('ns', ...both).arraySync() };
+    });
+    expect(Math.abs(expected.separate - expected.together)).toBeGreaterThan(1e-3);
+    expect(gan.discriminatorStep(x, 1).loss).toBeCloseTo(expected.separate, 5);
+    tf.dispose(x);
+    gan.dispose();
+    twin.dispose();
   });
 
   it('never puts batch normalisation in a WGAN-GP critic: its penalty is per example', () => {

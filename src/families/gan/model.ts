@@ -248,14 +248,11 @@ export class GanModel {
       return this.discriminatorOptimizer.minimize(
         this.discriminatorParameters(),
         (): { loss: tf.Scalar } & Record<string, tf.Scalar> => {
-          const features = this.discriminator.features(tf.concat<tf.Tensor2D>([real, fake]));
-          const both = this.discriminator.logit(features);
-          const [r, f] = tf.split(both, [m, m]) as [tf.Tensor1D, tf.Tensor1D];
+          const [realFeatures, fakeFeatures] = this.batchFeatures(real, fake);
+          const r = this.discriminator.logit(realFeatures);
+          const f = this.discriminator.logit(fakeFeatures);
           let loss = discriminatorLoss(c.loss, r, f);
-          if (codes !== null) {
-            const fakeFeatures = tf.slice(features, [m, 0], [m, -1]);
-            loss = tf.add(loss, this.infoLoss(fakeFeatures, codes));
-          }
+          if (codes !== null) loss = tf.add(loss, this.infoLoss(fakeFeatures, codes));
           if (c.loss !== 'wgan-gp') return { loss };
           const penalty = gradientPenalty((x) => this.logits(x), real, fake, deriveSeed(seed, 'interpolate'));
           return { loss: tf.add<tf.Scalar>(loss, tf.mul(penalty, c.gradientPenalty)), penalty };
@@ -306,6 +303,20 @@ export class GanModel {
       tf.dispose(old ?? []);
       disposeCodes(input, codes);
     }
+  }
+
+  /**
+   * The discriminator's features of a real and a generated batch. Without batch normalisation they are one pass
+   * over both; with it, one pass each (as DCGAN does), so that generated examples are normalised by the statistics
+   * of a generated batch, as they are in the generator's update. A pass over both would train D against features
+   * that the generator's update never sees.
+   */
+  private batchFeatures(real: tf.Tensor2D, fake: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+    if (this.discriminator.buffers().size > 0)
+      return [this.discriminator.features(real), this.discriminator.features(fake)];
+    const m = real.shape[0];
+    const both = this.discriminator.features(tf.concat<tf.Tensor2D>([real, fake]));
+    return tf.split(both, [m, m]) as [tf.Tensor2D, tf.Tensor2D];
   }
 
   /** -L_I of generated examples' features (see `infoLoss`), with the configured weights. */
