@@ -7,7 +7,7 @@ import { resolveGanConfig, type GanConfig } from './config.js';
 import { ganFamily } from './index.js';
 import { discriminatorLoss } from './losses.js';
 import { GanModel } from './model.js';
-import { createGenerator } from './networks.js';
+import { createGenerator, estimateGanParameters } from './networks.js';
 
 function makeGan(options: Partial<GanConfig> = {}): GanModel {
   return new GanModel(
@@ -78,6 +78,34 @@ describe('GanModel', () => {
     tf.dispose(x);
     gan.dispose();
     twin.dispose();
+  });
+
+  it.each([
+    { what: 'an MLP pair on 2-D data', options: { inputShape: [2] } },
+    { what: 'a flow generator', options: { inputShape: [2], generator: 'flow' as const, flowLayers: 3 } },
+    { what: 'the DCGAN pair', options: { inputShape: [28, 28, 1] } },
+    { what: 'the DCGAN pair with dense layers', options: { inputShape: [28, 28, 1], convHidden: 256 } },
+    {
+      what: 'InfoGAN with dense layers',
+      options: { kind: 'infogan' as const, inputShape: [28, 28, 1], convHidden: 256 },
+    },
+  ])('estimates the parameters of $what to 1% without building it', ({ options }) => {
+    const config = resolveGanConfig({ seed: 0, ...options });
+    const gan = new GanModel(config);
+    const actual = gan.numParameters();
+    expect(Math.abs(estimateGanParameters(config) - actual) / actual).toBeLessThan(0.01);
+    gan.dispose();
+  });
+
+  it('puts a dense layer of --conv-hidden units on each side of the convolutions, each batch-normalised', () => {
+    const gan = makeImageGan({ convHidden: 5 });
+    const shapes = Object.fromEntries([...gan.state()].map(([k, v]) => [k, v.shape]));
+    expect(shapes['generator.net.hidden.kernel']).toEqual([3, 5]);
+    expect(shapes['generator.net.project.kernel']).toEqual([5, 2 * 2 * 4]);
+    expect(shapes['generator.net.hidden_norm.running_var']).toEqual([5]);
+    expect(shapes['discriminator.body.hidden.kernel']).toEqual([2 * 2 * 4, 5]);
+    expect(shapes['discriminator.head.kernel']).toEqual([5, 1]);
+    gan.dispose();
   });
 
   it('never puts batch normalisation in a WGAN-GP critic: its penalty is per example', () => {

@@ -70,6 +70,7 @@ class ConvGenerator extends Module implements Generator {
       'net',
       new ConvDecoder(generatorInputSize(c), c.inputShape as [number, number, number], {
         channels: c.channels,
+        hidden: c.convHidden,
         activation: c.activation === 'leaky-relu' ? 'relu' : c.activation,
         batchNorm: c.batchNorm,
         seed,
@@ -196,6 +197,7 @@ export class Discriminator extends Module {
         'body',
         new ConvEncoder(c.inputShape as [number, number, number], {
           channels: c.channels,
+          hidden: c.convHidden,
           activation: c.activation,
           batchNorm: c.batchNorm && c.loss !== 'wgan-gp',
           seed: deriveSeed(seed, 'body'),
@@ -255,7 +257,14 @@ export function estimateGanParameters(c: GanConfig): number {
     const small = (h / factor) * (w / factor) * c.channels.at(-1)!;
     const widths = [ch, ...c.channels];
     const convs = widths.slice(1).reduce((sum, out, i) => sum + 16 * widths[i] * out + out, 0);
-    return 2 * convs + input * small + small + small + 1 + q(small);
+    const hidden = c.convHidden;
+    // Each batch normalisation has a scale and an offset per feature: DCGAN's placement (see ConvNetOptions).
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const generatorNorms = c.batchNorm ? 2 * (hidden + small + sum(c.channels.slice(0, -1))) : 0;
+    const criticNorms = c.batchNorm && c.loss !== 'wgan-gp' ? 2 * (hidden + sum(c.channels.slice(1))) : 0;
+    const norms = generatorNorms + criticNorms;
+    if (hidden === 0) return 2 * convs + mlp([input, small]) + mlp([small, 1]) + q(small) + norms;
+    return 2 * convs + mlp([input, hidden, small]) + mlp([small, hidden, 1]) + q(hidden) + norms;
   }
   const discriminator = mlp([d, ...c.discriminatorHidden, 1]) + q(c.discriminatorHidden.at(-1)!);
   if (c.generator === 'flow')
