@@ -50,16 +50,7 @@ export abstract class Module {
    * (it is disposed, even when the name is refused; the variable keeps its values) and disposes the variable in {@link Module.dispose}.
    */
   protected addParameter(name: string, init: tf.Tensor): tf.Variable {
-    try {
-      this.checkName(name);
-    } catch (error) {
-      init.dispose();
-      throw error;
-    }
-    const variable = tf.variable(init, true);
-    init.dispose();
-    this.entries.set(name, { kind: 'parameter', value: variable });
-    return variable;
+    return this.registerVariable(name, init, 'parameter');
   }
 
   /**
@@ -67,15 +58,20 @@ export abstract class Module {
    * a running mean. Takes `init` over like {@link Module.addParameter}; returns the (non-trainable) `tf.Variable`.
    */
   protected addBuffer(name: string, init: tf.Tensor): tf.Variable {
+    return this.registerVariable(name, init, 'buffer');
+  }
+
+  /** Check `name`, then take `init` over as a variable (trainable for a parameter) of that kind. */
+  private registerVariable(name: string, init: tf.Tensor, kind: 'parameter' | 'buffer'): tf.Variable {
     try {
       this.checkName(name);
     } catch (error) {
       init.dispose();
       throw error;
     }
-    const variable = tf.variable(init, false);
+    const variable = tf.variable(init, kind === 'parameter');
     init.dispose();
-    this.entries.set(name, { kind: 'buffer', value: variable });
+    this.entries.set(name, { kind, value: variable });
     return variable;
   }
 
