@@ -66,12 +66,15 @@ export class GanModel {
   readonly discriminatorOptimizer: Adam;
   /** G_old of the penalty, and the copy that becomes G_old at the next refresh (null without the penalty). */
   private readonly old: { current: Generator; next: Generator } | null;
+  /** Whether the discriminator normalises batches (and so sees real and generated batches in separate passes). */
+  private readonly batchNormalised: boolean;
 
   constructor(config: GanConfig) {
     this.config = resolveGanConfig(config);
     const c = this.config;
     this.generator = createGenerator(c);
     this.discriminator = new Discriminator(c);
+    this.batchNormalised = this.discriminator.buffers().size > 0;
     const adam = (lr: number) => new Adam(lr, { beta1: c.beta1, beta2: c.beta2 });
     this.generatorOptimizer = adam(c.generatorLr);
     this.discriminatorOptimizer = adam(c.discriminatorLr);
@@ -312,8 +315,7 @@ export class GanModel {
    * that the generator's update never sees.
    */
   private batchFeatures(real: tf.Tensor2D, fake: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    if (this.discriminator.buffers().size > 0)
-      return [this.discriminator.features(real), this.discriminator.features(fake)];
+    if (this.batchNormalised) return [this.discriminator.features(real), this.discriminator.features(fake)];
     const m = real.shape[0];
     const both = this.discriminator.features(tf.concat<tf.Tensor2D>([real, fake]));
     return tf.split(both, [m, m]) as [tf.Tensor2D, tf.Tensor2D];
