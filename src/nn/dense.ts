@@ -2,7 +2,6 @@
  * `Dense`: the fully connected layer y = activation(x W + b), PyTorch's `nn.Linear` followed by an activation, with
  * the kernel stored as [in, out] (TensorFlow's layout, so the forward pass is one untransposed product).
  */
-import { denseProduct } from '../engine/dense-op.js';
 import * as tf from '../engine/tf.js';
 import { activate, parseActivation, type Activation } from './activations.js';
 import { checkInteger, ModuleArgumentError } from './errors.js';
@@ -65,12 +64,20 @@ export class Dense extends Module {
           `expected [..., ${this.inFeatures}]`,
       );
     return tf.tidy(() => {
-      const x2 = (shape.length === 2 ? x : tf.reshape(x, [-1, this.inFeatures])) as tf.Tensor2D;
-      // Linear and relu layers are one fused kernel forward and one tape node backward (see `denseProduct`).
+      const x2 = shape.length === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
+      // The fused product (bias and relu in the same kernel) has gradients for linear and relu only.
       const fusable = this.activation === 'linear' || this.activation === 'relu';
       const y = fusable
-        ? denseProduct(x2, this.kernel, this.bias, this.activation)
-        : activate(tf.add(tf.matMul(x2, this.kernel as tf.Tensor2D), this.bias), this.activation);
+        ? tf.fused.matMul({
+            a: x2,
+            b: this.kernel,
+            bias: this.bias,
+            activation: this.activation,
+          })
+        : activate(
+            tf.add(tf.matMul(x2 as tf.Tensor2D, this.kernel as tf.Tensor2D), this.bias),
+            this.activation,
+          );
       return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.outFeatures]);
     });
   }
