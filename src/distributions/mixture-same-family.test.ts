@@ -155,6 +155,25 @@ describe('MixtureSameFamily', () => {
     expect(d.logProb(tf.zeros([7, 1])).shape).toEqual([7, ...batch]);
   });
 
+  it('with one component, is that component (scalar and vector events, batched)', () => {
+    // Normal(0.5, 2): mean 0.5, variance 4, log N(0; 0.5, 2) = -log(2 sqrt(2 pi)) - 0.25 / 8 = -1.6433357.
+    const scalar = new MixtureSameFamily(new Categorical({ probs: [1] }), new Normal([0.5], [2]));
+    expect(scalar.logProb([0, 1])).toBeAllClose([-1.6433357, -1.6433357], { rtol: 1e-6 });
+    const draws = scalar.sample([50_000], 7);
+    expect(draws.shape).toEqual([50_000]);
+    const moments = momentsAlongFirstAxis(tf.reshape(draws, [-1, 1]));
+    // Standard error of the mean: 2 / sqrt(50,000) = 0.009.
+    expect(moments.mean).toBeAllClose([0.5], { atol: 0.04 });
+    expect(moments.variance).toBeAllClose([4], { rtol: 0.03 });
+    const vector = new MixtureSameFamily(
+      new Categorical({ logits: [[0], [0]] }),
+      new Independent(new Normal([[[-3, 1]], [[4, 0]]], 0.1), 1),
+    );
+    const vectorDraws = vector.sample([1000], 8);
+    expect(vectorDraws.shape).toEqual([1000, 2, 2]);
+    expect(momentsAlongFirstAxis(vectorDraws).mean).toBeAllClose([-3, 1, 4, 0], { atol: 0.02 });
+  });
+
   it('is seeded, and has no rsample', () => {
     const d = gmm();
     expect(d.sample([6], 13)).toBeAllClose(d.sample([6], 13), { rtol: 0, atol: 0 });

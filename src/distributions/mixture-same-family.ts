@@ -115,8 +115,12 @@ export class MixtureSameFamily extends Distribution {
       const k = this.numComponents;
       // Every component is drawn and the chosen one kept by a one-hot product: K times the work of one draw,
       // with static shapes and no gather over batch indices.
+      // The one-hot rows come from a comparison with 0..K-1 rather than tf.oneHot, which refuses K = 1.
       const index = this.mixture.sample(sampleShape, mixtureSeed);
-      const oneHot = tf.cast(tf.oneHot(tf.reshape(index, [-1]), k), 'float32');
+      const oneHot = tf.cast(
+        tf.equal(tf.reshape(index, [-1, 1]), tf.range(0, k, 1, index.dtype as 'int32')),
+        'float32',
+      );
       const mask = tf.reshape(oneHot, [
         ...padAt([...sampleShape, ...this.mixture.batchShape], s, s + b),
         k,
