@@ -55,12 +55,16 @@ export class Bernoulli extends Distribution {
     const [kind, value] = pickLogitsOrProbs(params, 'Bernoulli');
     const validate = shouldValidate(options);
     if (kind === 'logits') {
-      this.logits = broadcastParams({ logits: value }, 'Bernoulli').tensors.logits;
+      const { tensors, borrowed } = broadcastParams({ logits: value }, 'Bernoulli');
+      this.borrow(borrowed);
+      this.logits = tensors.logits;
       // Infinite logits would make x logits - softplus(logits) NaN; a degenerate Bernoulli takes probs.
       if (validate) checkValues(this.logits, Number.isFinite, 'logits', 'finite', 'Bernoulli');
       this.probs = tf.sigmoid(this.logits);
     } else {
-      this.probs = broadcastParams({ probs: value }, 'Bernoulli').tensors.probs;
+      const { tensors, borrowed } = broadcastParams({ probs: value }, 'Bernoulli');
+      this.borrow(borrowed);
+      this.probs = tensors.probs;
       if (validate) checkValues(this.probs, (v) => v >= 0 && v <= 1, 'probs', 'in [0, 1]', 'Bernoulli');
       this.logits = tf.tidy(() => {
         const p = tf.clipByValue(this.probs, EPS, 1 - EPS);

@@ -5,8 +5,10 @@
  * Subclasses implement `logProb` and `rsample` or `sample`, and whichever of `entropy`, `mean`, `variance`, `cdf`
  * and `icdf` are defined for them.
  *
- * Parameters are converted to float32 tensors and broadcast to the batch shape at construction; the distribution
- * owns those copies (`dispose()` frees them) and gradients flow through them to the tensors the caller passed.
+ * Parameters are converted to float32 tensors and broadcast to the batch shape at construction. A float32 tensor
+ * that already has that shape is used as it is, not copied: it stays the caller's, who keeps it alive while the
+ * distribution is in use. The distribution owns every tensor it made (`dispose()` frees those, never the caller's),
+ * and gradients flow through them to the tensors the caller passed.
  */
 import * as tf from '../engine/tf.js';
 import { resolveSeed } from '../engine/random.js';
@@ -66,12 +68,13 @@ export function broadcastShapes(shapes: number[][], context: string): number[] {
 
 /**
  * Convert named parameters to float32 tensors broadcast to one common shape (the batch shape, when the parameters
- * carry no event dimensions).
+ * carry no event dimensions). A parameter that is already a float32 tensor of that shape is returned as it is and
+ * listed in `borrowed` (the distribution must not dispose it); every other returned tensor is new.
  */
 export function broadcastParams<K extends string>(
   params: Record<K, TensorInput>,
   context: string,
-): { shape: number[]; tensors: Record<K, tf.Tensor> } {
+): { shape: number[]; tensors: Record<K, tf.Tensor>; borrowed: tf.Tensor[] } {
   const names = Object.keys(params) as K[];
   const raw = names.map((n) => toFloatTensor(params[n], n, context));
   const shape = broadcastShapes(
@@ -79,11 +82,18 @@ export function broadcastParams<K extends string>(
     context,
   );
   const tensors = {} as Record<K, tf.Tensor>;
+  const borrowed: tf.Tensor[] = [];
   names.forEach((n, i) => {
-    tensors[n] = tf.broadcastTo(raw[i], shape);
-    if (raw[i] !== params[n]) raw[i].dispose();
+    const given = raw[i] === params[n];
+    if (tf.util.arraysEqual(raw[i].shape, shape)) {
+      tensors[n] = raw[i];
+      if (given) borrowed.push(raw[i]);
+    } else {
+      tensors[n] = tf.broadcastTo(raw[i], shape);
+      if (!given) raw[i].dispose();
+    }
   });
-  return { shape, tensors };
+  return { shape, tensors, borrowed };
 }
 
 /** Throw unless every entry of `t` satisfies `ok`, naming the argument and what was expected. */
@@ -115,8 +125,16 @@ export abstract class Distribution {
   /** Log-density (or log-mass) of `x`, of shape `x.shape` minus the event dimensions. */
   abstract logProb(x: TensorInput): tf.Tensor;
 
-  /** The parameter tensors this distribution owns, for `dispose`. */
+  /** The parameter tensors this distribution holds; `dispose` frees those it did not borrow. */
   protected abstract parameters(): tf.Tensor[];
+
+  /** The caller's tensors this distribution uses without a copy (see {@link broadcastParams}). */
+  private readonly borrowedTensors = new Set<tf.Tensor>();
+
+  /** Mark `tensors` as the caller's: `dispose` leaves them alone. */
+  protected borrow(tensors: readonly tf.Tensor[]): void {
+    for (const t of tensors) this.borrowedTensors.add(t);
+  }
 
   /** A name for error messages. */
   get name(): string {
@@ -174,7 +192,7 @@ export abstract class Distribution {
 
   /** Free the parameter tensors this distribution owns. */
   dispose(): void {
-    tf.dispose(this.parameters());
+    tf.dispose(this.parameters().filter((t) => !this.borrowedTensors.has(t)));
   }
 
   protected undefinedMethod(method: string): Error {

@@ -23,7 +23,8 @@ export abstract class LocationScale extends Distribution {
   /** `loc` must be finite and `scale` positive and finite; both broadcast to the batch shape. */
   constructor(loc: TensorInput, scale: TensorInput, options?: DistributionOptions) {
     super();
-    const { shape, tensors } = broadcastParams({ loc, scale }, this.name);
+    const { shape, tensors, borrowed } = broadcastParams({ loc, scale }, this.name);
+    this.borrow(borrowed);
     this.loc = tensors.loc;
     this.scale = tensors.scale;
     this.batchShape = shape;

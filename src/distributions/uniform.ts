@@ -36,7 +36,8 @@ export class Uniform extends Distribution {
 
   constructor(low: TensorInput, high: TensorInput, options?: DistributionOptions) {
     super();
-    const { shape, tensors } = broadcastParams({ low, high }, 'Uniform');
+    const { shape, tensors, borrowed } = broadcastParams({ low, high }, 'Uniform');
+    this.borrow(borrowed);
     this.low = tensors.low;
     this.high = tensors.high;
     this.batchShape = shape;
