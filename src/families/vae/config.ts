@@ -33,6 +33,8 @@ export interface VaeConfig {
   likelihood: Likelihood;
   /** Standard deviation of the `gaussian-fixed` likelihood. */
   decoderScale: number;
+  /** Soft lower bound on the standard deviation of the `gaussian` likelihood (see `Decoder`). */
+  decoderMinScale: number;
   estimator: ElboEstimator;
   /** L, z samples per example in the ELBO. */
   samples: number;
@@ -110,6 +112,15 @@ export const VAE_OPTIONS: readonly OptionSpec[] = [
     default: 1,
     when: { option: 'likelihood', is: ['gaussian-fixed'] },
     help: 'standard deviation of the gaussian-fixed decoder',
+  },
+  {
+    name: 'decoderMinScale',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1e-3,
+    when: { option: 'likelihood', is: ['gaussian'] },
+    help: 'soft lower bound on the standard deviation of the gaussian decoder',
   },
   {
     name: 'estimator',

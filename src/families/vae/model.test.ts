@@ -213,7 +213,9 @@ describe('VAE.loss against a float64 reference', () => {
     const out = decode(vae, loc); // [m, 2D]: mean, then log-variance
     const expected = XG.map((x, i) =>
       x.reduce((acc, xj, j) => {
-        const [m, lv] = [out[i][j], out[i][j + D]];
+        // The log-variance's soft floor, log s^2 = f + softplus(a - f) with f = 2 log(0.001) (see Decoder).
+        const floor = 2 * Math.log(1e-3);
+        const [m, lv] = [out[i][j], floor + Math.log1p(Math.exp(out[i][j + D] - floor))];
         return acc - 0.5 * LOG_2PI - 0.5 * lv - (0.5 * (xj - m) ** 2) / Math.exp(lv);
       }, 0),
     );
@@ -229,6 +231,32 @@ describe('VAE.loss against a float64 reference', () => {
     tf.dispose([x, z, logp, r]);
     vae.dispose();
   });
+
+  it.each([1e-3, 0.1])(
+    'bounds the learned standard deviation softly from below by decoderMinScale = %s',
+    (minScale) => {
+      const vae = makeVae('vae', { likelihood: 'gaussian', decoderMinScale: minScale });
+      // The network's log-variance head outputs -60 for every input: a variance of 1e-26 without the floor.
+      const kernel = vae.parameters().get('decoder.net.output.kernel')!;
+      const bias = vae.parameters().get('decoder.net.output.bias')!;
+      tf.tidy(() => {
+        kernel.assign(tf.concat([tf.slice(kernel, [0, 0], [-1, D]), tf.zeros([kernel.shape[0], D])], 1));
+        bias.assign(tf.concat([tf.slice(bias, [0], [D]), tf.fill([D], -60)]));
+      });
+      const z = tf.tensor2d([
+        [0.3, -1],
+        [2, 0.5],
+      ]);
+      const [mean, logvar] = vae.decoder.parameterize(z);
+      // f + softplus(-60 - f) = f + exp(-60 - f) to float32 precision: the floor itself.
+      expect(logvar).toBeAllClose(tf.fill([2, D], 2 * Math.log(minScale)), { rtol: 1e-6 });
+      // At x = the mean, log p(x|z) is the bound's maximum, D (-log(2 pi) / 2 - log s_min): finite, not ~D * 29.
+      const logp = tf.tidy(() => vae.likelihood(z).logProb(mean));
+      expect(logp).toBeAllClose(tf.fill([2], D * (-0.5 * LOG_2PI - Math.log(minScale))), { rtol: 1e-5 });
+      tf.dispose([z, mean, logvar, logp]);
+      vae.dispose();
+    },
+  );
 
   it('gives the squared-error form with a fixed variance', () => {
     const s = 0.3;

@@ -96,10 +96,17 @@ export class VAE extends Module implements LatentVariableModel {
     );
     this.decoder = this.addModule(
       'decoder',
-      new Decoder(inputShape, latent + numClasses, config.likelihood, config.decoderScale, {
-        ...net,
-        seed: deriveSeed(seed, 'decoder'),
-      }),
+      new Decoder(
+        inputShape,
+        latent + numClasses,
+        config.likelihood,
+        config.decoderScale,
+        config.decoderMinScale,
+        {
+          ...net,
+          seed: deriveSeed(seed, 'decoder'),
+        },
+      ),
     );
     const priorSeed = deriveSeed(seed, 'prior');
     this.priorNetwork = this.addModule(

@@ -117,10 +117,16 @@ export class GaussianEncoder extends Module {
  * p(x|z, c): the network maps z (and c) to Bernoulli logits, to a Gaussian's mean and log-variance, or to a
  * Gaussian's mean with the fixed standard deviation `fixedScale` (log p(x|z) is then -||x - mean||^2 / (2 s^2) up
  * to a constant: the squared-error form).
+ *
+ * The learned log-variance has a soft floor at 2 log(`minScale`): log s^2 = m + softplus(a - m) for the network's
+ * output a, which is a to within exp(m - a) above the floor. Without it, a pixel that is constant in the training
+ * data (MNIST's borders) drives its variance to 0 and the log-likelihood to infinity.
  */
 export class Decoder extends Module {
   readonly likelihood: Likelihood;
   readonly fixedScale: number;
+  /** The learned Gaussian's lower bound on its standard deviation. */
+  readonly minScale: number;
   private readonly mlp: MLP | null = null;
   private readonly conv: ConvDecoder | null = null;
   private readonly outputShape: number[];
@@ -130,12 +136,14 @@ export class Decoder extends Module {
     inFeatures: number,
     likelihood: Likelihood,
     fixedScale: number,
+    minScale: number,
     options: NetworkOptions,
   ) {
     super();
     const { architecture, hidden, activation, seed } = options;
     this.likelihood = likelihood;
     this.fixedScale = fixedScale;
+    this.minScale = minScale;
     this.outputShape = outputShape;
     const heads = likelihood === 'gaussian' ? 2 : 1;
     const netSeed = deriveSeed(seed, 'net');
@@ -155,20 +163,26 @@ export class Decoder extends Module {
       );
   }
 
-  /** The network's outputs: `[logits or mean]`, plus the log-variance for the learned Gaussian; each `[n, D]`. */
+  /**
+   * The network's outputs: `[logits or mean]`, plus the log-variance (with its floor) for the learned Gaussian;
+   * each `[n, D]`.
+   */
   parameterize(z: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor2D[] {
     return tf.tidy(() => {
       const input = context ? tf.concat([z, context], 1) : z;
       const out = (this.conv ? this.conv.apply(input) : this.mlp!.apply(input)) as tf.Tensor2D;
       if (this.likelihood !== 'gaussian') return [out];
       const n = out.shape[0];
+      let mean: tf.Tensor;
+      let raw: tf.Tensor;
       if (this.conv) {
         const [h, w, c] = this.outputShape;
         // Channels [0, c) are the mean, [c, 2c) the log-variance.
-        const [mean, logvar] = tf.split(tf.reshape(out, [n, h, w, 2 * c]), 2, 3);
-        return [tf.reshape(mean, [n, h * w * c]), tf.reshape(logvar, [n, h * w * c])];
-      }
-      return tf.split(out, 2, 1);
+        [mean, raw] = tf.split(tf.reshape(out, [n, h, w, 2 * c]), 2, 3);
+        [mean, raw] = [tf.reshape(mean, [n, h * w * c]), tf.reshape(raw, [n, h * w * c])];
+      } else [mean, raw] = tf.split(out, 2, 1);
+      const floor = 2 * Math.log(this.minScale);
+      return [mean as tf.Tensor2D, tf.add<tf.Tensor2D>(floor, tf.softplus(tf.sub(raw, floor)))];
     });
   }
 
