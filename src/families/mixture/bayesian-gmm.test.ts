@@ -6,6 +6,7 @@ import {
 } from './bayesian-gmm.js';
 import { digamma, lbeta, lgamma } from './bayesian-special.js';
 import { GaussianMixtureError } from './gmm.js';
+import { toy2dDataset } from '../../data/toy2d.js';
 import { threeClusters } from '../../../test/gmm-data.js';
 
 // The generator of gmm.test.ts, written identically in the Python that produced the references below.
@@ -327,6 +328,65 @@ describe('BayesianGaussianMixture with tied and spherical covariances against sc
     expect(bgm.lowerBounds.at(-1)).toBeAllClose(ref.bound, tol);
     expect(bgm.score(X)).toBeAllClose(ref.score, tol);
   });
+});
+
+describe('BayesianGaussianMixture on 8gaussians with k = 12 tied components', () => {
+  /*
+   * With a tied covariance, the surplus components sit on a cluster beside another and merge slowly: scikit-learn
+   * does the same. From these means (latentlab's k-means centres of seed 0, rounded), both take 1109 iterations to
+   * converge (bound -20503.1215385, 8 weights > 0.01, the other four below 4e-6); with the default max_iter = 100
+   * both stop unconverged (scikit-learn with a ConvergenceWarning) with 12 weighted components, two on (-2, 2),
+   * two on (0, -2.83) and three on (-2, -2), while the bound still rises by 0.011 an iteration.
+   *
+   * /usr/bin/python3, sklearn 1.2.1, X = the float64 values of toy2dDataset('8gaussians').train (20,000 points,
+   * written to a file), M0 = MEANS_8G, the nearest-mean subclass above with np.eye(12), recording the bounds:
+   *   m = Given(n_components=12, covariance_type='tied').fit(X)
+   *   m.n_iter_, m.converged_, m.weights_, m.means_, m.covariances_, m.bounds_[-2:]
+   */
+  const MEANS_8G = [
+    [2.8, 0.0],
+    [-2.1, 1.7],
+    [-0.3, -2.7],
+    [-0.0, 2.8],
+    [2.0, -2.0],
+    [2.0, 2.0],
+    [-1.6, -2.0],
+    [-2.8, -0.0],
+    [-1.9, 2.3],
+    [-2.2, -2.3],
+    [0.3, -2.9],
+    [-2.2, -1.7],
+  ];
+  const REF = {
+    weights: [
+      0.127048561681673, 0.05959894163909041, 0.0686017895834975, 0.12363009757555436, 0.12818029489451244,
+      0.12404208530780006, 0.04063743004461662, 0.12590400873291824, 0.06470459854336814,
+      0.050301422813415514, 0.054621458431003675, 0.032729310752550034,
+    ],
+    means: [
+      2.8106542207198575, 0.005206943683095663, -2.00584309780329, 1.98098219603771, -0.0552171985552841,
+      -2.844453158757024, -0.0020733002041914686, 2.8121526963078, 2.0032021044549033, -1.983889432490944,
+      2.0063734835546985, 1.9912381680613855, -1.989261330745479, -1.9930393414005076, -2.8172704783072517,
+      -0.009412556313782627, -1.9970049527331766, 2.030888922267974, -2.012978286605476, -2.015949830334978,
+      0.035329698556468454, -2.805020116625936, -1.9796269405999112, -1.9834488536015549,
+    ],
+    covariances: [0.12923387744415032, 0.0008786526958873667, 0.0008786526958874093, 0.12794036833067904],
+    bounds: [-20678.795021248545, -20678.78434738354],
+  };
+
+  it('stops at maxIter unconverged with the duplicate components weighted, as scikit-learn does', () => {
+    const { values, n } = toy2dDataset('8gaussians').train;
+    const x = { data: Float64Array.from(values), n, d: 2 };
+    const bgm = new BayesianGaussianMixture(12, { covarianceType: 'tied', init: { means: MEANS_8G } }).fit(x);
+    const tol = { rtol: 1e-5, atol: 1e-8 };
+    expect(bgm.nIter).toBe(100);
+    expect(bgm.converged).toBe(false);
+    expect(bgm.activeComponents.length).toBe(12);
+    expect(bgm.weights).toBeAllClose(REF.weights, tol);
+    expect(bgm.means).toBeAllClose(REF.means, tol);
+    expect(bgm.covariances).toBeAllClose(REF.covariances, tol);
+    expect(bgm.lowerBounds.slice(-2)).toBeAllClose(REF.bounds, { rtol: 1e-10 });
+  }, 60_000);
 });
 
 describe('BayesianGaussianMixture.fit onIteration', () => {
