@@ -129,10 +129,12 @@ describe('latentlab fit gmm on a table', () => {
 describe('latentlab fit bayesian-gmm', () => {
   it('prunes the components the data do not need and round-trips through its checkpoint', async () => {
     const dir = join(root, 'bayes');
-    const { code } = await cli(['fit', 'bayesian-gmm', '--data', table, '--k', '8', '--out', dir]);
+    const { code, err } = await cli(['fit', 'bayesian-gmm', '--data', table, '--k', '8', '--out', dir]);
     expect(code).toBe(0);
+    expect(err).not.toMatch(/did not converge/);
     const s = summaryOf(dir);
     expect(s.kind).toBe('bayesian-gmm');
+    expect(s.converged).toBe(true);
     expect((s.active_components as number[]).length).toBeLessThanOrEqual(4);
     expect(s.bic).toBeUndefined();
     const direct = new BayesianGaussianMixture(8, { seed: 0 }).fit(clusters);
@@ -142,6 +144,25 @@ describe('latentlab fit bayesian-gmm', () => {
     expect(model.score(clusters)).toBe(direct.score(clusters));
     expect(Array.from(model.predict(clusters))).toEqual(Array.from(direct.predict(clusters)));
     expect(existsSync(join(dir, 'fit.png'))).toBe(true);
+  }, 60_000);
+
+  it('says in one line when the fit stops at --max-iter unconverged, as scikit-learn warns', async () => {
+    // k = 12 tied components on the eight Gaussians merge their duplicates only after about 1100 iterations, in
+    // scikit-learn too (see bayesian-gmm.test.ts).
+    const dir = join(root, 'bayes-unconverged');
+    const args = ['--data', '8gaussians', '--covariance', 'tied', '--k', '12', '--no-pictures', '--out', dir];
+    const { code, err } = await cli(['fit', 'bayesian-gmm', ...args]);
+    expect(code).toBe(0);
+    const s = summaryOf(dir);
+    expect(s).toMatchObject({ iterations: 100, converged: false });
+    const lines = err.split('\n').filter((line) => /did not converge/.test(line));
+    expect(lines).toHaveLength(1);
+    const bounds = s.lower_bounds as number[];
+    const change = (bounds.at(-1)! - bounds.at(-2)!).toPrecision(3);
+    expect(lines[0]).toBe(
+      `bayesian-gmm: did not converge in 100 iterations: the bound last changed by ${change}, more than ` +
+        `--tol 0.001, and 12 of 12 components keep a weight above 0.01; raise --max-iter`,
+    );
   }, 60_000);
 });
 

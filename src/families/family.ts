@@ -171,6 +171,8 @@ export interface FitResult {
   metrics: Metrics;
   /** Pictures of the fit as it went (empty when not asked for). */
   pictures: Picture[];
+  /** What the user should know about the result, a line each (a fit that stopped unconverged). */
+  warnings?: string[];
 }
 
 /** How a fit is run. */

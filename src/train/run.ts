@@ -402,6 +402,7 @@ async function fitToEnd(s: Session): Promise<RunResult> {
     },
   });
   const seconds = (performance.now() - started) / 1000;
+  for (const line of result.warnings ?? []) io.log?.(`${s.kind}: ${line}`);
   s.state = { ...s.state, epoch: 1, step: result.history.length, history: result.history, seconds };
   await checkpoint(dir.path, family, model, s.state);
   dir.commit();

@@ -9,7 +9,7 @@ import { BayesianGaussianMixture } from './bayesian-gmm.js';
 import { MIXTURE_OPTIONS, type MixtureConfig, type MixtureKind } from './config.js';
 import type { CovarianceType } from './covariance.js';
 import { GaussianMixture } from './gmm.js';
-import { MixtureModel } from './model.js';
+import { MixtureModel, type Mixture } from './model.js';
 import { fitPictures, mixturePictures, mixtureSamplesFigure } from './pictures.js';
 
 /** A data set's examples as the rows of a matrix (float64). */
@@ -26,6 +26,25 @@ function checkWidth(model: MixtureModel, data: Dataset): void {
       'data',
       `${data.name} has ${d} values per point, but the mixture was fitted to ${model.config.d}`,
     );
+}
+
+/**
+ * Why a fit that stopped at `maxIter` is worth a second look, in one line (scikit-learn warns with a
+ * ConvergenceWarning): the last change of the bound against `tol`, and for variational Bayes how many components
+ * still keep a weight, since unconverged duplicates have not been pruned yet.
+ */
+function notConvergedLine(m: Mixture): string {
+  const bounds = m.lowerBounds;
+  const change =
+    bounds.length < 2
+      ? ''
+      : `: the bound last changed by ${(bounds[bounds.length - 1] - bounds[bounds.length - 2]).toPrecision(3)}, ` +
+        `more than --tol ${m.tol}`;
+  const kept =
+    m instanceof BayesianGaussianMixture
+      ? `, and ${m.activeComponents.length} of ${m.k} components keep a weight above ${m.pruneThreshold}`
+      : '';
+  return `did not converge in ${m.nIter} iterations${change}${kept}; raise --max-iter`;
 }
 
 /** The mixture family, as `families/index.ts` lists it. */
@@ -127,7 +146,12 @@ export const mixtureFamily: FitFamily<MixtureModel, MixtureConfig> = {
       ...(m instanceof BayesianGaussianMixture ? { active_components: m.activeComponents } : {}),
       lower_bounds: m.lowerBounds,
     };
-    return { history, metrics, pictures: trace?.pictures(data.name) ?? [] };
+    return {
+      history,
+      metrics,
+      pictures: trace?.pictures(data.name) ?? [],
+      warnings: m.converged ? [] : [notConvergedLine(m)],
+    };
   },
 
   evaluate(model, data) {
