@@ -8,13 +8,14 @@ import { DATASET_NAMES, loadDataset } from './registry.js';
 import { toy2dDataset } from './toy2d.js';
 
 const EXPECTED =
-  'mnist, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, ring8, grid25, idx:DIR ' +
+  'mnist, mnist-full, fashion-mnist, moons, 8gaussians, 25gaussians, checkerboard, swissroll, circles, pinwheel, ring8, grid25, idx:DIR ' +
   'or a CSV/TSV/JSON file';
 
 describe('loadDataset', () => {
-  it('knows mnist, fashion-mnist and the toy 2-D densities by name', () => {
+  it('knows mnist, mnist-full, fashion-mnist and the toy 2-D densities by name', () => {
     expect(DATASET_NAMES).toEqual([
       'mnist',
+      'mnist-full',
       'fashion-mnist',
       'moons',
       '8gaussians',
@@ -57,12 +58,26 @@ describe('loadDataset', () => {
     ['a wrong case', 'MNIST', `unknown data set 'MNIST' (expected ${EXPECTED})`],
     ['idx: without a directory', 'idx:', "data set 'idx:' names no directory (expected idx:DIR)"],
     [
+      'mnist-full before it is fetched',
+      'mnist-full',
+      /^full MNIST not found \(looked in .*\/mnist\): run 'latentlab data fetch mnist' or put .* in \/nonexistent\/root\/mnist$/,
+    ],
+    [
       'idx: with a missing directory',
       'idx:/nonexistent/data',
       'IDX data directory not found: /nonexistent/data',
     ],
   ])('%s gives a DataNotFoundError with a one-line reason', (_, spec, message) => {
-    expect(() => loadDataset(spec)).toThrow(DataNotFoundError);
-    expect(() => loadDataset(spec)).toThrow(message);
+    // Neither the data directory nor the user's cache directory may hold a fetched MNIST here.
+    const saved = { LATENTLAB_DATA: process.env.LATENTLAB_DATA, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+    Object.assign(process.env, { LATENTLAB_DATA: '/nonexistent/root', XDG_CACHE_HOME: '/nonexistent/cache' });
+    try {
+      expect(() => loadDataset(spec)).toThrow(DataNotFoundError);
+      expect(() => loadDataset(spec)).toThrow(message);
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
   });
 });

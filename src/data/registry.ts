@@ -6,11 +6,12 @@ import { DataNotFoundError, vectorDataset, type DataSplit } from './dataset.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadIdxDirectory } from './idx-dataset.js';
 import { loadMnist } from './mnist.js';
+import { loadMnistFull } from './mnist-full.js';
 import { parseTableFile, TableFormatError, type Table, type TableOptions } from './table.js';
 import { isToy2dName, toy2dDataset, TOY2D_NAMES } from './toy2d.js';
 
 /** The data set names {@link loadDataset} accepts, besides `idx:DIR` and table files: the image sets, then the toy 2-D densities. */
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', ...TOY2D_NAMES] as const;
+export const DATASET_NAMES = ['mnist', 'mnist-full', 'fashion-mnist', ...TOY2D_NAMES] as const;
 
 /**
  * Read a numeric table from a file (see `parseTableFile` for the formats). Throws {@link DataNotFoundError} when
@@ -34,8 +35,8 @@ export function readTable(path: string, options: TableOptions = {}): Table {
 const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 
 /**
- * Load a data set from its name: `mnist` (the 10,000 embedded digits, see `loadMnist`), `fashion-mnist` (see
- * `loadFashionMnist`), `idx:DIR` for the four IDX files in directory DIR (see `loadIdxDirectory`), a toy 2-D
+ * Load a data set from its name: `mnist` (the 10,000 embedded digits, see `loadMnist`), `mnist-full` (the 70,000
+ * of `latentlab data fetch mnist`, see `loadMnistFull`), `fashion-mnist` (see `loadFashionMnist`), `idx:DIR` for the four IDX files in directory DIR (see `loadIdxDirectory`), a toy 2-D
  * density (`moons`, `8gaussians`, ..., see `toy2dDataset`: 20,000 training and 10,000 test points, seed 0), or the
  * path of a CSV, TSV or JSON table (see `readTable`), whose rows are vectors and which has no test part.
  *
@@ -49,6 +50,7 @@ const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFi
  */
 export function loadDataset(spec: string): DataSplit {
   if (spec === 'mnist') return loadMnist();
+  if (spec === 'mnist-full') return loadMnistFull();
   if (spec === 'fashion-mnist') return loadFashionMnist();
   if (isToy2dName(spec)) return toy2dDataset(spec);
   if (spec.startsWith('idx:')) {
