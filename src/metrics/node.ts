@@ -16,6 +16,14 @@ import { MetricArgumentError } from './errors.js';
 /** The data sets a classifier ships for. */
 export const SHIPPED_CLASSIFIERS = ['mnist', 'fashion-mnist'] as const;
 
+/**
+ * Data sets that use another's shipped classifier: full MNIST holds the same kind of digits as the embedded ones,
+ * so its samples are scored on the same features (and its numbers compare with theirs).
+ */
+export const CLASSIFIER_OF: Readonly<Record<string, (typeof SHIPPED_CLASSIFIERS)[number]>> = {
+  'mnist-full': 'mnist',
+};
+
 /** The path of the classifier shipped for `data` (whether or not the file exists). */
 export function shippedClassifierPath(data: string): string {
   return fileURLToPath(new URL(`../../classifiers/${data}.safetensors`, import.meta.url));
@@ -35,14 +43,16 @@ export function readClassifier(path: string): { classifier: FeatureClassifier; i
 }
 
 /**
- * The classifier for data set `data`: the file `path` when given, else the one shipped for `data`. A data set
- * without a shipped classifier (`idx:DIR`) is an error that says how to train one.
+ * The classifier for data set `data`: the file `path` when given, else the one shipped for `data` (for
+ * `mnist-full`, MNIST's; see {@link CLASSIFIER_OF}). A data set without a shipped classifier (`idx:DIR`) is an
+ * error that says how to train one.
  */
 export function classifierFor(
-  data: string,
+  dataName: string,
   path?: string,
 ): { classifier: FeatureClassifier; info: ClassifierInfo; path: string } {
   if (path !== undefined) return { ...readClassifier(path), path };
+  const data = Object.hasOwn(CLASSIFIER_OF, dataName) ? CLASSIFIER_OF[dataName] : dataName;
   if (!(SHIPPED_CLASSIFIERS as readonly string[]).includes(data))
     throw new MetricArgumentError(
       `no classifier ships for data '${data}' (only for ${SHIPPED_CLASSIFIERS.join(', ')}): train one with ` +

@@ -12,7 +12,7 @@ export const COMMON_RUN_OPTIONS: readonly OptionSpec[] = [
     name: 'data',
     type: 'string',
     placeholder: '<name|path>',
-    help: 'mnist (embedded), fashion-mnist, idx:DIR (IDX files), a 2-D density (moons, 8gaussians, ...) or a CSV/TSV/JSON table',
+    help: 'mnist (embedded), mnist-full (after latentlab data fetch mnist), fashion-mnist, idx:DIR (IDX files), a 2-D density (moons, 8gaussians, ...) or a CSV/TSV/JSON table',
   },
   {
     name: 'seed',

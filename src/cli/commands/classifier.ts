@@ -72,7 +72,7 @@ interface ClassifierFlags {
 export function classifierCommand(io: CliIO): Command {
   const command = new Command('classifier')
     .description('train the feature classifier of the sample metrics on a labelled image data set')
-    .requiredOption('--data <name>', 'the image data set: mnist, fashion-mnist or idx:DIR')
+    .requiredOption('--data <name>', 'the image data set: mnist, mnist-full, fashion-mnist or idx:DIR')
     .requiredOption('-o, --output <file>', 'the classifier file to write (.safetensors)');
   addOptions(command, OPTIONS, '');
   command.addOption(new Option('--backend <name>', 'force a TensorFlow.js backend').choices(BACKEND_CHOICES));
