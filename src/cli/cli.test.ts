@@ -1,4 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MNIST_FILES } from '../data/fetch.js';
 import { engineInfo, initEngine } from '../engine/backend.js';
 import { FAMILIES } from '../families/index.js';
 import { flagOf } from '../train/options.js';
@@ -72,6 +78,16 @@ describe('errors', () => {
       /--iw-samples is not an option of train vae \(it is an option of iwae\)/,
     ],
     ['a flag nobody has', ['fit', 'gmm', '--frobnicate', '1'], /--frobnicate is not an option of fit gmm$/m],
+    [
+      'an unknown data set to fetch',
+      ['data', 'fetch', 'cifar10'],
+      /unknown data set 'cifar10' for data fetch \(expected mnist; the others ship with latentlab/,
+    ],
+    [
+      'a mirror that is not an http URL',
+      ['data', 'fetch', 'mnist', '--mirror', 'ftp://example.org/'],
+      /--mirror <url>' argument 'ftp:\/\/example.org\/' is invalid. expected an http or https URL/,
+    ],
   ])('%s exits non-zero with one line naming the problem', async (_, argv, message) => {
     const { code, err } = await run(argv);
     expect(code).not.toBe(0);
@@ -84,6 +100,7 @@ describe('help', () => {
   it('lists the commands, and the kinds of train and fit', async () => {
     const { out } = await run(['--help']);
     expect(out).toMatch(/info \[options\] +print the TensorFlow.js backend/);
+    expect(out).toMatch(/^ +data +download data sets \(full MNIST\)/m);
     const train = await run(['train', '--help']);
     for (const kind of ['vae', 'beta-vae', 'iwae', 'cvae', 'flow', 'gan'])
       expect(train.out).toMatch(new RegExp(`^ +${kind} `, 'm'));
@@ -130,5 +147,82 @@ describe('docs', () => {
       for (const kind of family.kinds)
         for (const spec of kindOptions(family, kind.name))
           expect(out).toContain(`| \`${flagOf(spec)}\` | \`${spec.name}\` |`);
+  });
+});
+
+describe('latentlab data', () => {
+  /** Call `use` with LATENTLAB_DATA set to a fresh directory, and the user's cache directory inside it. */
+  async function withDataRoot<T>(use: (root: string) => Promise<T>): Promise<T> {
+    const root = mkdtempSync(join(tmpdir(), 'latentlab-cli-data-'));
+    const saved = { LATENTLAB_DATA: process.env.LATENTLAB_DATA, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+    Object.assign(process.env, { LATENTLAB_DATA: root, XDG_CACHE_HOME: join(root, 'cache') });
+    try {
+      return await use(root);
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('fetch, offline, exits non-zero with one line saying where to put the files by hand', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    await withDataRoot(async (root) => {
+      const mirror = `http://127.0.0.1:${port}/mnist/`;
+      const { code, err } = await run(['data', 'fetch', 'mnist', '--mirror', mirror]);
+      expect(code).toBe(1);
+      const lines = err.trim().split('\n');
+      expect(lines.slice(0, -1)).toEqual([
+        `fetch mnist: ${mirror}train-images-idx3-ubyte.gz failed (ECONNREFUSED)`,
+      ]);
+      expect(lines.at(-1)).toBe(
+        `latentlab: cannot reach any MNIST mirror: 127.0.0.1:${port} (ECONNREFUSED); download ` +
+          `${MNIST_FILES.map((f) => f.name).join(', ')} from ${mirror} on a machine that is online and put ` +
+          `them in ${join(root, 'mnist')}`,
+      );
+      expect(readdirSync(join(root, 'mnist'))).toEqual([]);
+    });
+  });
+
+  it('fetch --dir, from a mirror with a wrong file, names the file and both checksums, and keeps nothing', async () => {
+    const server = createServer((_, res) => res.writeHead(200, { 'content-length': '5' }).end('junk\n'));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const dir = mkdtempSync(join(tmpdir(), 'latentlab-cli-fetch-'));
+    try {
+      const { code, out, err } = await run(['data', 'fetch', 'mnist', '--dir', dir, '--mirror', mirror]);
+      expect([code, out]).toEqual([1, '']);
+      expect(err.trim().split('\n').at(-1)).toMatch(
+        new RegExp(
+          `^latentlab: could not fetch train-images-idx3-ubyte\\.gz \\(${mirror}train-images-idx3-ubyte\\.gz: ` +
+            `checksum mismatch: sha256 [0-9a-f]{64}, expected ${MNIST_FILES[0].sha256}\\); nothing of it was kept; ` +
+            `download .* and put them in ${join(dir, 'mnist')}$`,
+        ),
+      );
+      expect(readdirSync(join(dir, 'mnist'))).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('list says whether full MNIST is in the data directory', async () => {
+    await withDataRoot(async (root) => {
+      const before = await run(['data', 'list']);
+      expect(before.code).toBe(0);
+      expect(before.out).toMatch(/^mnist +ready: 10,000 digits embedded in the package \(the default\)$/m);
+      expect(before.out).toContain(
+        `mnist-full     not fetched: run 'latentlab data fetch mnist' (into ${root}/mnist)`,
+      );
+      expect(before.out).toMatch(/^moons +ready: a 2-D density made in code$/m);
+      mkdirSync(join(root, 'mnist'));
+      for (const f of MNIST_FILES) writeFileSync(join(root, 'mnist', f.name), '');
+      expect((await run(['data', 'list'])).out).toContain(`mnist-full     ready: in ${root}/mnist`);
+    });
   });
 });

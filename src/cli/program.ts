@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { latentlabVersion } from '../engine/version.js';
 import { CliError } from './cli-error.js';
 import { classifierCommand } from './commands/classifier.js';
+import { dataCommand } from './commands/data.js';
 import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { fitCommand } from './commands/fit.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
     sampleCommand,
     interpolateCommand,
     classifierCommand,
+    dataCommand,
     docsCommand,
   ])
     program.addCommand(make(io));
