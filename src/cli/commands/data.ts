@@ -3,7 +3,7 @@
  * `--data mnist-full`), with a progress bar on a terminal. `latentlab data list`: the named data sets and whether
  * each is there.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { fashionMnistSearchPath } from '../../data/fashion-mnist.js';
@@ -160,7 +160,7 @@ function listCommand(io: CliIO): Command {
         [
           'fashion-mnist',
           found(fashion) === undefined
-            ? `not found: 'apt-get install dataset-fashion-mnist' or its IDX files in ${join(dataRoot(), 'fashion-mnist')}`
+            ? "not found: 'apt-get install dataset-fashion-mnist', or its IDX files in $LATENTLAB_DATA/fashion-mnist"
             : `ready: in ${found(fashion)}`,
         ],
         ...TOY2D_NAMES.map((n): [string, string] => [n, 'ready: a 2-D density made in code']),
