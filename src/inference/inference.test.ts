@@ -183,7 +183,7 @@ describe('iwaeBound and importanceLogLikelihood', () => {
     const x = tf.tensor2d(X);
     const model = linearGaussian(0.5, 1.3);
     const run = async (maxRows: number) => {
-      let ll = new Float64Array(0);
+      let ll: Float64Array = new Float64Array(0);
       const { peakBytes } = await tf.profile(() => {
         ll = importanceLogLikelihood(model, x, { samples: 600, maxRows, seed: 8 });
       });
