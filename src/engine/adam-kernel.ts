@@ -14,28 +14,13 @@
  * https://arxiv.org/abs/1412.6980; the WebAssembly SIMD opcodes: https://github.com/WebAssembly/simd
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { F32, get, I32, set, simd, singleFunctionModule, V128 } from './wasm-assembler.js';
 
 export const ADAM_KERNEL = 'LatentlabAdam';
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const str = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 const f32 = (x: number) => [...new Uint8Array(new Float32Array([x]).buffer)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 // v128.load, v128.store, f32x4.splat, f32x4.sqrt, f32x4.add, f32x4.sub, f32x4.mul, f32x4.div
 const [LOAD, STORE, SPLAT, SQRT, ADD, SUB, MUL, DIV] = [0, 11, 19, 227, 228, 229, 230, 231].map(simd);
-const get = (i: number) => [0x20, i]; // local.get
-const set = (i: number) => [0x21, i]; // local.set
 const load = [...LOAD, 0, 0];
 const store = [...STORE, 0, 0];
 
@@ -66,23 +51,18 @@ function adamModule(): Uint8Array {
     ...at(0), ...load, ...get(19), ...get(23), ...MUL, ...get(24), ...get(20), ...MUL, ...SQRT, ...get(21), ...ADD,
     ...DIV, ...SUB, ...store,
     ...get(13), 0x41, 16, 0x6a, ...set(13), // i += 16
-    0x0c, 0, 0x0b, 0x0b, 0x0b, // br loop, end, end, end
+    0x0c, 0, 0x0b, 0x0b, // br loop, end, end
   ]; // prettier-ignore
-  const body = [
-    ...vec([
-      [2, 0x7f],
-      [10, 0x7b],
-    ]),
-    ...code,
-  ]; // locals: 2 i32, 10 v128
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([[0x60, ...vec(Array.from({ length: 13 }, (_, i) => [i < 8 ? 0x7f : 0x7d])), 0]])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 1]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...str('adam'), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]); // prettier-ignore
+  const params = Array.from({ length: 13 }, (_, i) => (i < 8 ? I32 : F32));
+  return singleFunctionModule(
+    'adam',
+    params,
+    [
+      [2, I32],
+      [10, V128],
+    ],
+    code,
+  );
 }
 
 /** The parts of the wasm backend this kernel uses (not in its public types). */

@@ -1,0 +1,75 @@
+/**
+ * Just enough of the WebAssembly binary format to hand-assemble small SIMD kernels at run time (no binary file, no
+ * build step): LEB128 numbers, sections, names, and the instructions the kernels use. A module built here is
+ * checked with `WebAssembly.validate` before use, so an engine without SIMD falls back to plain JavaScript.
+ *
+ * References: the WebAssembly core specification, binary format, https://webassembly.github.io/spec/core/binary/;
+ * the SIMD opcodes: https://github.com/WebAssembly/simd/blob/main/proposals/simd/BinarySIMD.md
+ */
+
+/** Unsigned LEB128. */
+export const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+
+/** Signed LEB128 (for `i32.const`). */
+export const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+};
+
+/** A vector: its length, then its items. */
+export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+/** A section with its id and size. */
+export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+/** A name. */
+export const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+/** A SIMD instruction by its opcode. */
+export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** `local.get i`. */
+export const get = (i: number): number[] => [0x20, ...uleb(i)];
+/** `local.set i`. */
+export const set = (i: number): number[] => [0x21, ...uleb(i)];
+/** `i32.const v`. */
+export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+/**
+ * A module importing `env.memory` and exporting one function `name` of the given parameter types and no result,
+ * whose body declares `locals` (runs of [count, type]) and runs `code` (without the final `end`).
+ */
+export function singleFunctionModule(
+  name: string,
+  params: number[],
+  locals: [number, number][],
+  code: number[],
+): Uint8Array {
+  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec([[0x60, ...vec(params.map((t) => [t])), 0]])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 1]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...str(name), 0x00, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]); // prettier-ignore
+}
