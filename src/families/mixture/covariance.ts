@@ -307,7 +307,7 @@ export function componentLogProb(
 }
 
 /** Rows of the data scored together by {@link diagonalLogProb}: a block and its squares stay in cache. */
-const SCORE_BLOCK = 256;
+const SCORE_BLOCK = 1024;
 
 /**
  * `componentLogProb` for diagonal and spherical covariances, as scikit-learn computes it: with p = 1 / sigma^2,

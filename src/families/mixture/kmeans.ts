@@ -110,8 +110,10 @@ export function kmeansLabels(
     const next = new Float64Array(k * d);
     const counts = new Float64Array(k);
     for (let i = 0; i < n; i++) {
+      const to = labels[i] * d;
+      const from = i * d;
       counts[labels[i]] += 1;
-      for (let a = 0; a < d; a++) next[labels[i] * d + a] += x[i * d + a];
+      for (let a = 0; a < d; a++) next[to + a] += x[from + a];
     }
     let shift = 0;
     for (let j = 0; j < k; j++)
@@ -131,12 +133,15 @@ export function kmeansLabels(
 }
 
 function meanVariance(x: Float64Array, n: number, d: number): number {
+  // Row by row, as the data lies in memory: the column means, then the squared deviations from them.
+  const means = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) means[a] += x[i * d + a];
+  for (let a = 0; a < d; a++) means[a] /= n;
   let total = 0;
-  for (let a = 0; a < d; a++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += x[i * d + a];
-    mean /= n;
-    for (let i = 0; i < n; i++) total += (x[i * d + a] - mean) ** 2 / n;
-  }
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < d; a++) {
+      const t = x[i * d + a] - means[a];
+      total += (t * t) / n;
+    }
   return total / d;
 }
