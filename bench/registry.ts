@@ -7,6 +7,7 @@ import { flow2d } from './flow2d.js';
 import { flowImages } from './flow-images.js';
 import { gan2d, gan2dGrid25, gan2dRegOld, gan2dWgan } from './gan2d.js';
 import { gmm } from './gmm.js';
+import { gmmImages } from './gmm-images.js';
 import type { Benchmark } from './harness.js';
 import { vaeEpoch } from './vae-epoch.js';
 import { vaeStep } from './vae-step.js';
@@ -17,6 +18,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   flow2d,
   flowImages,
   gmm,
+  gmmImages,
   gan2d,
   gan2dGrid25,
   gan2dWgan,
