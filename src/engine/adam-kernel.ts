@@ -29,7 +29,7 @@ const store = [...STORE, 0, 0];
  * multiple of 4 (the caller finishes the tail), then the scalars. Locals: 13 i, 14 end (bytes), 15 b1, 16 1-b1,
  * 17 b2, 18 1-b2, 19 lrT, 20 s2, 21 eps (each splatted to 4 lanes), 22 g, 23 m', 24 v'.
  */
-function adamModule(): Uint8Array {
+function adamModule(shared = false): Uint8Array {
   const at = (base: number) => [...get(base), ...get(13), 0x6a]; // base + i
   const code = [
     ...get(7), 0x41, 2, 0x74, ...set(14), // end = n << 2
@@ -62,6 +62,7 @@ function adamModule(): Uint8Array {
       [10, V128],
     ],
     code,
+    { shared },
   );
 }
 
@@ -78,7 +79,9 @@ let adamFn: AdamFn | undefined;
 function instantiate(backend: WasmBackendInternals): AdamFn {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!memory) throw new Error('Adam kernel: the wasm backend does not expose its memory');
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModule() as BufferSource), {
+  // The threaded build's memory is shared, and a module must declare that to import it.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModule(shared) as BufferSource), {
     env: { memory },
   });
   return instance.exports.adam as AdamFn;
