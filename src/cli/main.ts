@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { useThreadedWasm } from '../engine/threaded-wasm.js';
 import { abandonRunDirectories } from '../train/run-directory.js';
 import { runCli } from './program.js';
 
@@ -8,5 +9,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     abandonRunDirectories();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
+
+// LATENTLAB_THREADS=N: the wasm backend's multi-threaded build with N threads (see engine/threaded-wasm.ts).
+const threads = process.env.LATENTLAB_THREADS;
+if (threads !== undefined && threads !== '') {
+  if (!/^[1-9][0-9]*$/.test(threads)) {
+    process.stderr.write(`latentlab: LATENTLAB_THREADS must be a positive integer, got '${threads}'\n`);
+    process.exit(2);
+  }
+  useThreadedWasm(Number(threads));
+}
 
 process.exitCode = await runCli(process.argv.slice(2));

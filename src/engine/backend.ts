@@ -28,6 +28,8 @@ export interface EngineInfo {
   backend: string;
   requested: BackendChoice;
   threads: number;
+  /** Which build of the wasm backend runs: `threaded` (see `threaded-wasm.ts`), `single-threaded`, or `none`. */
+  wasmBuild: 'threaded' | 'single-threaded' | 'none';
   wasmMatMulFix: boolean;
   versions: Record<string, string>;
 }
@@ -120,6 +122,15 @@ export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   return current;
 }
 
+/** The threaded build runs on shared memory; the single-threaded one does not. */
+function wasmBuild(): 'threaded' | 'single-threaded' {
+  const wasm = (tf.backend() as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory } }).wasm;
+  const buffer = wasm?.wasmMemory?.buffer;
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer
+    ? 'threaded'
+    : 'single-threaded';
+}
+
 /** A description of the active backend: its name, threads, and the library versions. */
 export function engineInfo(requested: BackendChoice = 'auto'): EngineInfo {
   const backend = tf.getBackend();
@@ -128,6 +139,7 @@ export function engineInfo(requested: BackendChoice = 'auto'): EngineInfo {
     backend,
     requested,
     threads,
+    wasmBuild: backend === 'wasm' ? wasmBuild() : 'none',
     wasmMatMulFix: registerWasmMatMulFix(),
     versions: {
       latentlab: latentlabVersion(),
