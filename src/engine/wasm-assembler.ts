@@ -53,26 +53,45 @@ export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
 
+/** One exported function of a module: parameter types (no result), local runs of [count, type], and its code. */
+export interface WasmFunction {
+  name: string;
+  params: number[];
+  locals: [number, number][];
+  /** The body, without the final `end`. */
+  code: number[];
+}
+
 /**
- * A module importing `env.memory` and exporting one function `name` of the given parameter types and no result,
- * whose body declares `locals` (runs of [count, type]) and runs `code` (without the final `end`). With `shared`,
- * the memory it imports is a shared one (a threaded build's), up to the 4 GiB of 32-bit WebAssembly.
+ * A module importing `env.memory` and exporting `functions`. With `shared`, the memory it imports is a shared one
+ * (a threaded build's), up to the 4 GiB of 32-bit WebAssembly.
  */
+export function functionsModule(
+  functions: WasmFunction[],
+  { shared = false }: { shared?: boolean } = {},
+): Uint8Array {
+  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const bodies = functions.map(({ locals, code }) => {
+    const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec(functions.map(({ params }) => [0x60, ...vec(params.map((t) => [t])), 0]))),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map(({ name }, i) => [...str(name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]); // prettier-ignore
+}
+
+/** {@link functionsModule} with a single function. */
 export function singleFunctionModule(
   name: string,
   params: number[],
   locals: [number, number][],
   code: number[],
-  { shared = false }: { shared?: boolean } = {},
+  options: { shared?: boolean } = {},
 ): Uint8Array {
-  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
-  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 0x0b];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([[0x60, ...vec(params.map((t) => [t])), 0]])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...str(name), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]); // prettier-ignore
+  return functionsModule([{ name, params, locals, code }], options);
 }
