@@ -6,6 +6,7 @@
 import { Random } from '../../engine/random.js';
 import { cholesky, NotPositiveDefiniteError } from '../../linalg/index.js';
 import { rowDots } from '../../linalg/row-dots.js';
+import { weightedRowSums } from '../../linalg/weighted-sums.js';
 
 /** 'full': one d x d matrix per component; 'tied': one shared d x d; 'diag': d variances each; 'spherical': one. */
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -123,18 +124,7 @@ export function scatterDiagonals(
   k: number,
   minResp?: Float64Array,
 ): Float64Array {
-  const out = new Float64Array(k * d);
-  const skip = minResp ?? new Float64Array(k);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < k; j++) {
-      const r = resp[i * k + j];
-      if (r <= skip[j]) continue;
-      for (let a = 0; a < d; a++) {
-        const c = x[i * d + a] - means[j * d + a];
-        out[j * d + a] += r * c * c;
-      }
-    }
-  return out;
+  return weightedRowSums(x, n, d, resp, k, minResp ?? new Float64Array(k), means);
 }
 
 /**

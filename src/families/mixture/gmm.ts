@@ -19,6 +19,7 @@ import {
   type CovarianceType,
 } from './covariance.js';
 import { kmeansLabels, nearestCentre } from './kmeans.js';
+import { weightedRowSums } from '../../linalg/weighted-sums.js';
 import {
   batchStatistics,
   blendStatistics,
@@ -407,13 +408,7 @@ export class GaussianMixture {
     // Responsibilities negligible next to N_j / n change the mean by less than rounding (see
     // NEGLIGIBLE_RESPONSIBILITY): skipped.
     const minResp = nk.map((v) => (NEGLIGIBLE_RESPONSIBILITY * v) / n);
-    const means = new Float64Array(k * d);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < k; j++) {
-        const r = resp[i * k + j];
-        if (r <= minResp[j]) continue;
-        for (let a = 0; a < d; a++) means[j * d + a] += r * data[i * d + a];
-      }
+    const means = weightedRowSums(data, n, d, resp, k, minResp);
     for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) means[j * d + a] /= nk[j];
     let total = 0;
     for (let j = 0; j < k; j++) total += nk[j];
