@@ -241,13 +241,13 @@ async function download(
         callback(null, chunk);
       },
     });
+    const sink = createWriteStream(temp, { flags: 'wx' });
     try {
-      await pipeline(
-        Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
-        count,
-        createWriteStream(temp, { flags: 'wx' }),
-      );
+      await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), count, sink);
     } catch (e) {
+      // A transfer that breaks off early can do so before the file is even open: wait until the stream has opened
+      // and closed it, or the caller's cleanup could run first and the file appear after it.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       const why = timedOut ? `no data for ${timeoutMs / 1000} s` : networkReason(e, 'message');
       return { url, unreachable: false, reason: `interrupted after ${received} bytes (${why})` };
     }
