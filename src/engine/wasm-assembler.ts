@@ -95,3 +95,32 @@ export function singleFunctionModule(
 ): Uint8Array {
   return functionsModule([{ name, params, locals, code }], options);
 }
+
+/** A kernel module instantiated on a memory of its own; its exported functions take byte offsets into that memory. */
+export interface OwnMemoryKernel {
+  memory: WebAssembly.Memory;
+  exports: Record<string, (...args: number[]) => void>;
+  /** Grow the memory to at least `bytes` and return its buffer (views taken before growing are detached). */
+  reserve(bytes: number): ArrayBuffer;
+}
+
+/**
+ * Instantiate the module `bytes` on a fresh memory, or return null where WebAssembly, or the SIMD it uses, is
+ * missing: the caller then runs its plain-JavaScript path.
+ */
+export function ownMemoryKernel(bytes: Uint8Array): OwnMemoryKernel | null {
+  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes as BufferSource)) return null;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
+    env: { memory },
+  });
+  return {
+    memory,
+    exports: instance.exports as OwnMemoryKernel['exports'],
+    reserve(bytes: number) {
+      const have = memory.buffer.byteLength;
+      if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+      return memory.buffer;
+    },
+  };
+}

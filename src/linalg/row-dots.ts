@@ -1,4 +1,14 @@
-import { get, I32, i32, set, simd, singleFunctionModule, V128 } from '../engine/wasm-assembler.js';
+import {
+  get,
+  I32,
+  i32,
+  ownMemoryKernel,
+  set,
+  simd,
+  singleFunctionModule,
+  V128,
+  type OwnMemoryKernel,
+} from '../engine/wasm-assembler.js';
 
 /**
  * The product A B^T of two row-major float64 matrices that share their row length: the dot product of every row of
@@ -171,25 +181,11 @@ function dotsModule(): Uint8Array {
 /** Rows of A copied into the kernel's memory per call: bounds that memory whatever n is. */
 const CHUNK_ROWS = 1024;
 
-interface Kernel {
-  memory: WebAssembly.Memory;
-  dots: (a: number, b: number, out: number, n4: number, k2: number, dp: number) => void;
-}
-
-let kernel: Kernel | null | undefined;
+let kernel: OwnMemoryKernel | null | undefined;
 
 /** The kernel, instantiated once; null where WebAssembly SIMD is missing. */
-function simdKernel(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (typeof WebAssembly === 'undefined') return kernel;
-  const bytes = dotsModule();
-  if (!WebAssembly.validate(bytes as BufferSource)) return kernel;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
-    env: { memory },
-  });
-  kernel = { memory, dots: instance.exports.dots as Kernel['dots'] };
+function simdKernel(): OwnMemoryKernel | null {
+  if (kernel === undefined) kernel = ownMemoryKernel(dotsModule());
   return kernel;
 }
 
@@ -235,17 +231,14 @@ export function rowDots(
   out: Float64Array = new Float64Array(n * k),
 ): Float64Array {
   checkSizes(a, n, b, k, d, out);
-  const simd = n * k * d >= 4096 ? simdKernel() : null;
-  if (simd === null) return rowDotsScalar(a, n, b, k, d, out);
+  const wasm = n * k * d >= 4096 ? simdKernel() : null;
+  if (wasm === null) return rowDotsScalar(a, n, b, k, d, out);
   const dp = d + (d % 2);
   const k2 = k + (k % 2);
   const chunk = Math.min(CHUNK_ROWS, n + ((4 - (n % 4)) % 4));
   // Layout in float64s: B (k2 x dp), then a chunk of A (chunk x dp), then its output (chunk x k2).
   const [bAt, aAt, outAt] = [0, k2 * dp, k2 * dp + chunk * dp];
-  const bytes = (outAt + chunk * k2) * 8;
-  const { memory } = simd;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-  const heap = new Float64Array(memory.buffer);
+  const heap = new Float64Array(wasm.reserve((outAt + chunk * k2) * 8));
   pack(heap, bAt, b, 0, k, d, dp);
   heap.fill(0, bAt + k * dp, bAt + k2 * dp);
   for (let first = 0; first < n; first += chunk) {
@@ -253,7 +246,7 @@ export function rowDots(
     const rows4 = rows + ((4 - (rows % 4)) % 4);
     pack(heap, aAt, a, first, rows, d, dp);
     heap.fill(0, aAt + rows * dp, aAt + rows4 * dp);
-    simd.dots(aAt * 8, bAt * 8, outAt * 8, rows4, k2, dp);
+    wasm.exports.dots(aAt * 8, bAt * 8, outAt * 8, rows4, k2, dp);
     if (k2 === k) out.set(heap.subarray(outAt, outAt + rows * k), first * k);
     else
       for (let i = 0; i < rows; i++)

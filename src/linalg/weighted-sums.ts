@@ -5,7 +5,17 @@
  * WebAssembly SIMD kernel (each lane its own coordinate, so the sums are those of the plain loop, bit for bit), or
  * plain JavaScript where SIMD is missing.
  */
-import { functionsModule, get, I32, i32, set, simd, V128 } from '../engine/wasm-assembler.js';
+import {
+  functionsModule,
+  get,
+  I32,
+  i32,
+  ownMemoryKernel,
+  set,
+  simd,
+  V128,
+  type OwnMemoryKernel,
+} from '../engine/wasm-assembler.js';
 
 const ADD = [0x6a]; // i32.add
 const MUL = [0x6c]; // i32.mul
@@ -66,26 +76,11 @@ function weightedSumsModule(): Uint8Array {
   ]);
 }
 
-type KernelFn = (...args: number[]) => void;
-interface Kernel {
-  memory: WebAssembly.Memory;
-  sums: KernelFn;
-  deviations: KernelFn;
-}
+let kernel: OwnMemoryKernel | null | undefined;
 
-let kernel: Kernel | null | undefined;
-
-function simdKernel(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (typeof WebAssembly === 'undefined') return kernel;
-  const bytes = weightedSumsModule();
-  if (!WebAssembly.validate(bytes as BufferSource)) return kernel;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
-    env: { memory },
-  });
-  kernel = { memory, sums: exports.sums as KernelFn, deviations: exports.deviations as KernelFn };
+/** The kernels, instantiated once; null where WebAssembly SIMD is missing. */
+function simdKernel(): OwnMemoryKernel | null {
+  if (kernel === undefined) kernel = ownMemoryKernel(weightedSumsModule());
   return kernel;
 }
 
@@ -124,9 +119,9 @@ export function weightedRowSums(
       `weightedRowSums: argument 'centres' must have k * d = ${k * d} entries, got ${centres.length}`,
     );
   // Short rows cost more in bookkeeping than the kernel saves.
-  const simdKernelOrNull = d >= 32 && n * d >= 65536 ? simdKernel() : null;
-  if (simdKernelOrNull === null) return weightedRowSumsScalar(x, n, d, resp, k, skip, centres);
-  const { memory, sums, deviations } = simdKernelOrNull;
+  const wasm = d >= 32 && n * d >= 65536 ? simdKernel() : null;
+  if (wasm === null) return weightedRowSumsScalar(x, n, d, resp, k, skip, centres);
+  const { sums, deviations } = wasm.exports;
   const dp = d + (d % 2);
   const chunk = Math.min(CHUNK_ROWS, n);
   // Layout in float64s: out (k x dp), centres (k x dp), a chunk of x (chunk x dp), its weights, then the int32 row
@@ -137,10 +132,9 @@ export function weightedRowSums(
   const weightsAt = xAt + chunk * dp;
   const rowsAt = (weightsAt + chunk * k) * 2; // in int32s
   const colsAt = rowsAt + chunk * k;
-  const bytes = (colsAt + chunk * k) * 4;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-  const heap = new Float64Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
+  const buffer = wasm.reserve((colsAt + chunk * k) * 4);
+  const heap = new Float64Array(buffer);
+  const ints = new Int32Array(buffer);
   heap.fill(0, outAt, outAt + 2 * k * dp);
   if (centres !== undefined)
     for (let j = 0; j < k; j++) heap.set(centres.subarray(j * d, (j + 1) * d), centresAt + j * dp);
