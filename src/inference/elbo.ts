@@ -45,7 +45,9 @@ export function repeatRows<T extends tf.Tensor>(x: T, times: number): T {
 
 /**
  * Draw L samples z ~ q(z|x) and return `{ z: [L, m, d], logLikelihood: [L, m] }` with log p(x|z) for each, plus the
- * posterior (owned by the caller's tidy).
+ * posterior (owned by the caller's tidy). With `slab` < L the decoder sees `slab` samples (slab * m rows) at a time,
+ * each slab's decoded tensors freed before the next: the same values in bounded memory, for evaluation (under a
+ * gradient the tape keeps what it needs anyway).
  */
 export function sampleAndDecode(
   model: LatentVariableModel,
@@ -53,14 +55,22 @@ export function sampleAndDecode(
   samples: number,
   seed: number | undefined,
   context?: tf.Tensor2D,
+  slab = samples,
 ) {
   const q = model.posterior(x, context);
   const z = q.rsample([samples], seed); // [L, m, d]
   const [L, m, d] = z.shape;
-  const zFlat = tf.reshape<tf.Rank.R2>(z, [L * m, d]);
-  const px = model.likelihood(zFlat, context && repeatRows(context, L));
-  const logLikelihood = tf.reshape(px.logProb(repeatRows(x, L)), [L, m]);
-  return { q, z, logLikelihood };
+  const decode = (zs: tf.Tensor, b: number) => {
+    const px = model.likelihood(tf.reshape<tf.Rank.R2>(zs, [b * m, d]), context && repeatRows(context, b));
+    return tf.reshape(px.logProb(repeatRows(x, b)), [b, m]);
+  };
+  if (slab >= L) return { q, z, logLikelihood: decode(z, L) };
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < L; start += slab) {
+    const b = Math.min(slab, L - start);
+    parts.push(tf.tidy(() => decode(tf.slice(z, [start, 0, 0], [b, m, d]), b)));
+  }
+  return { q, z, logLikelihood: tf.concat(parts, 0) };
 }
 
 function checkSamples(samples: number, argument: string, fn: string): void {

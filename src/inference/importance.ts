@@ -13,7 +13,7 @@
  */
 import * as tf from '../engine/tf.js';
 import { Random, resolveSeed } from '../engine/random.js';
-import { repeatRows } from './elbo.js';
+import { logImportanceWeights } from './iwae.js';
 import type { LatentVariableModel } from './model.js';
 
 export interface ImportanceOptions {
@@ -33,39 +33,6 @@ export interface ImportanceOptions {
  * draws, and so the estimate, depend on this and on the seed alone.
  */
 const DRAW_ROWS = 32768;
-
-/**
- * logsumexp_k log w_k over k draws from one seed (`[m]`): the latent draws of the whole chunk at once (small), their
- * log p(x|z) a slab of `slab` samples at a time (each slab's decoded [slab * m, D] tensors freed before the next).
- */
-function chunkLogSumExp(
-  model: LatentVariableModel,
-  x: tf.Tensor2D,
-  k: number,
-  seed: number,
-  slab: number,
-  context?: tf.Tensor2D,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const q = model.posterior(x, context);
-    const z = q.rsample([k], seed); // [k, m, d]
-    const [, m, d] = z.shape;
-    const logRatio = tf.sub(model.prior(context).logProb(z), q.logProb(z)); // [k, m]
-    const parts: tf.Tensor[] = [];
-    for (let start = 0; start < k; start += slab) {
-      const b = Math.min(slab, k - start);
-      parts.push(
-        tf.tidy(() => {
-          const zs = tf.reshape<tf.Rank.R2>(tf.slice(z, [start, 0, 0], [b, m, d]), [b * m, d]);
-          const px = model.likelihood(zs, context && repeatRows(context, b));
-          return tf.reshape(px.logProb(repeatRows(x, b)), [b, m]);
-        }),
-      );
-    }
-    const logLikelihood = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    return tf.logSumExp(tf.add(logLikelihood, logRatio), 0);
-  });
-}
 
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
@@ -97,7 +64,9 @@ export function importanceLogLikelihood(
   const total = new Float64Array(m).fill(-Infinity);
   for (let done = 0; done < samples; done += chunk) {
     const k = Math.min(chunk, samples - done);
-    const lse = chunkLogSumExp(model, x, k, resolveSeed(rng.nextUint32()), slab, context);
+    const lse = tf.tidy(() =>
+      tf.logSumExp(logImportanceWeights(model, x, k, resolveSeed(rng.nextUint32()), context, slab), 0),
+    );
     const values = lse.dataSync();
     lse.dispose();
     for (let i = 0; i < m; i++) total[i] = logAddExp(total[i], values[i]);

@@ -15,7 +15,8 @@ import type { LatentVariableModel } from './model.js';
 
 /**
  * log w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x) for K draws z_k ~ q(z|x): shape `[K, m]`. The draws are
- * reparameterized, so the weights are differentiable in the encoder's and decoder's parameters.
+ * reparameterized, so the weights are differentiable in the encoder's and decoder's parameters. `slab` bounds the
+ * samples decoded at once (see `sampleAndDecode`).
  */
 export function logImportanceWeights(
   model: LatentVariableModel,
@@ -23,9 +24,10 @@ export function logImportanceWeights(
   samples: number,
   seed?: number,
   context?: tf.Tensor2D,
+  slab = samples,
 ): tf.Tensor2D {
   return tf.tidy(() => {
-    const { q, z, logLikelihood } = sampleAndDecode(model, x, samples, seed, context);
+    const { q, z, logLikelihood } = sampleAndDecode(model, x, samples, seed, context, slab);
     const p = model.prior(context);
     return tf.add<tf.Tensor2D>(logLikelihood, tf.sub(p.logProb(z), q.logProb(z)));
   });
