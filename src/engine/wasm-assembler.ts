@@ -48,6 +48,27 @@ export const set = (i: number): number[] => [0x21, ...uleb(i)];
 /** `i32.const v`. */
 export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
 
+/** The instructions the float64 kernels use; memory accesses carry their natural alignment and offset 0. */
+export const I32_ADD = [0x6a];
+export const I32_MUL = [0x6c];
+export const I32_GE_U = [0x4f];
+export const I32_LOAD = [0x28, 2, 0];
+export const F64_LOAD = [0x2b, 3, 0];
+export const F64_ADD = [0xa0];
+/** `f64.store` at a constant byte `offset` past the address. */
+export const F64_STORE = (offset: number): number[] => [0x39, 3, ...uleb(offset)];
+/** `v128.load` and `v128.store` of float64 data, which is 8-byte aligned. */
+export const V128_LOAD = [...simd(0), 3, 0];
+export const V128_STORE = [...simd(11), 3, 0];
+/** `v128.const 0`. */
+export const V128_ZERO = [...simd(12), ...new Array<number>(16).fill(0)];
+export const F64X2_SPLAT = simd(20);
+/** `f64x2.extract_lane lane`. */
+export const F64X2_LANE = (lane: number): number[] => [...simd(33), lane];
+export const F64X2_ADD = simd(240);
+export const F64X2_SUB = simd(241);
+export const F64X2_MUL = simd(242);
+
 /** Value types. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;

@@ -1,20 +1,28 @@
-import {
-  get,
-  I32,
-  i32,
-  ownMemoryKernel,
-  set,
-  simd,
-  singleFunctionModule,
-  V128,
-  type OwnMemoryKernel,
-} from '../engine/wasm-assembler.js';
-
 /**
  * The product A B^T of two row-major float64 matrices that share their row length: the dot product of every row of
  * A with every row of B. Mixtures and k-means score n points against k centres this way, as scikit-learn does with
  * BLAS: the squared distance ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2 needs only these dot products.
  */
+import {
+  F64_ADD,
+  F64_STORE,
+  F64X2_ADD,
+  F64X2_LANE,
+  F64X2_MUL,
+  get,
+  I32,
+  i32,
+  I32_ADD as ADD,
+  I32_GE_U as GE_U,
+  I32_MUL as MUL,
+  ownMemoryKernel,
+  set,
+  singleFunctionModule,
+  V128,
+  V128_LOAD as V_LOAD,
+  V128_ZERO as V_ZERO,
+  type OwnMemoryKernel,
+} from '../engine/wasm-assembler.js';
 
 function checkSizes(
   a: ArrayLike<number>,
@@ -107,17 +115,6 @@ export function rowDotsScalar(
 
 // ---- the WebAssembly SIMD kernel ----
 
-const ADD = [0x6a]; // i32.add
-const MUL = [0x6c]; // i32.mul
-const GE_U = [0x4f]; // i32.ge_u
-const V_LOAD = [...simd(0), 3, 0]; // v128.load, 8-byte alignment
-const V_ZERO = [...simd(12), ...new Array<number>(16).fill(0)]; // v128.const 0
-const F64X2_ADD = simd(240);
-const F64X2_MUL = simd(242);
-const LANE = (l: number) => [...simd(33), l]; // f64x2.extract_lane
-const F64_ADD = [0xa0];
-const F64_STORE = (offset: number) => [0x39, 3, offset];
-
 /**
  * `dots(a, b, out, n4, k2, dp)`: byte offsets of A (n4 x dp), B (k2 x dp) and out (n4 x k2), all float64 and
  * row-major, with n4 a multiple of 4, k2 of 2 and dp of 2. The same four-by-two blocks as the scalar kernel, two
@@ -126,7 +123,13 @@ const F64_STORE = (offset: number) => [0x39, 3, offset];
  */
 function dotsModule(): Uint8Array {
   const sum = (r: number) => 17 + r;
-  const horizontal = (r: number) => [...get(sum(r)), ...LANE(0), ...get(sum(r)), ...LANE(1), ...F64_ADD];
+  const horizontal = (r: number) => [
+    ...get(sum(r)),
+    ...F64X2_LANE(0),
+    ...get(sum(r)),
+    ...F64X2_LANE(1),
+    ...F64_ADD,
+  ];
   const multiplyAdd = (row: number, r: number) => [
     ...get(row), ...get(9), ...ADD, ...V_LOAD, ...set(27),
     ...get(sum(r)), ...get(27), ...get(25), ...F64X2_MUL, ...F64X2_ADD, ...set(sum(r)),
@@ -194,8 +197,11 @@ export function hasSimdRowDots(): boolean {
   return simdKernel() !== null;
 }
 
-/** Copy `rows` rows of length d from `src` (from row `first`) into `heap` at `at`, each padded to dp with zeros. */
-function pack(
+/**
+ * Copy `rows` rows of length d from `src` (from row `first`) into `heap` at `at`, each padded to dp with zeros: how
+ * the float64 kernels lay out their operands.
+ */
+export function packRows(
   heap: Float64Array,
   at: number,
   src: ArrayLike<number>,
@@ -239,12 +245,12 @@ export function rowDots(
   // Layout in float64s: B (k2 x dp), then a chunk of A (chunk x dp), then its output (chunk x k2).
   const [bAt, aAt, outAt] = [0, k2 * dp, k2 * dp + chunk * dp];
   const heap = new Float64Array(wasm.reserve((outAt + chunk * k2) * 8));
-  pack(heap, bAt, b, 0, k, d, dp);
+  packRows(heap, bAt, b, 0, k, d, dp);
   heap.fill(0, bAt + k * dp, bAt + k2 * dp);
   for (let first = 0; first < n; first += chunk) {
     const rows = Math.min(chunk, n - first);
     const rows4 = rows + ((4 - (rows % 4)) % 4);
-    pack(heap, aAt, a, first, rows, d, dp);
+    packRows(heap, aAt, a, first, rows, d, dp);
     heap.fill(0, aAt + rows * dp, aAt + rows4 * dp);
     wasm.exports.dots(aAt * 8, bAt * 8, outAt * 8, rows4, k2, dp);
     if (k2 === k) out.set(heap.subarray(outAt, outAt + rows * k), first * k);

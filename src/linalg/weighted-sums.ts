@@ -6,34 +6,32 @@
  * plain JavaScript where SIMD is missing.
  */
 import {
+  F64_LOAD,
+  F64X2_ADD,
+  F64X2_MUL,
+  F64X2_SPLAT,
+  F64X2_SUB,
   functionsModule,
   get,
   I32,
   i32,
+  I32_ADD as ADD,
+  I32_GE_U as GE_U,
+  I32_LOAD,
+  I32_MUL as MUL,
   ownMemoryKernel,
   set,
-  simd,
   V128,
+  V128_LOAD as V_LOAD,
+  V128_STORE as V_STORE,
   type OwnMemoryKernel,
 } from '../engine/wasm-assembler.js';
-
-const ADD = [0x6a]; // i32.add
-const MUL = [0x6c]; // i32.mul
-const GE_U = [0x4f]; // i32.ge_u
-const I32_LOAD = [0x28, 2, 0];
-const F64_LOAD = [0x2b, 3, 0];
-const V_LOAD = [...simd(0), 3, 0];
-const V_STORE = [...simd(11), 3, 0];
-const F64X2_SPLAT = simd(20);
-const F64X2_ADD = simd(240);
-const F64X2_SUB = simd(241);
-const F64X2_MUL = simd(242);
+import { packRows } from './row-dots.js';
 
 /**
- * `rows(x, centres, out, is, js, rs, count, dp)`: for t < count, out[js[t]] += rs[t] x[is[t]] (`sums`) or
- * out[js[t]] += (rs[t] (x[is[t]] - centres[js[t]])) (x[is[t]] - centres[js[t]]) (`deviations`), over rows of dp
- * float64s (dp even). Locals: 8 row bytes, 9 t, 10 x row, 11 out row, 12 c (bytes), 13 centre row; v128 14 r,
- * 15 the difference.
+ * Two functions of the arguments `(x, centres, out, is, js, rs, count, dp)`, over rows of dp float64s (dp even): for
+ * t < count, `sums` adds rs[t] x[is[t]] to out[js[t]], and `deviations` adds (rs[t] e) e with e = x[is[t]] -
+ * centres[js[t]]. Locals: 8 row bytes, 9 t, 10 x row, 11 out row, 12 c (bytes), 13 centre row; v128 14 r, 15 e.
  */
 function weightedSumsModule(): Uint8Array {
   const body = (squared: boolean) => {
@@ -136,13 +134,10 @@ export function weightedRowSums(
   const heap = new Float64Array(buffer);
   const ints = new Int32Array(buffer);
   heap.fill(0, outAt, outAt + 2 * k * dp);
-  if (centres !== undefined)
-    for (let j = 0; j < k; j++) heap.set(centres.subarray(j * d, (j + 1) * d), centresAt + j * dp);
+  if (centres !== undefined) packRows(heap, centresAt, centres, 0, k, d, dp);
   for (let first = 0; first < n; first += chunk) {
     const rows = Math.min(chunk, n - first);
-    if (dp === d) heap.set(x.subarray(first * d, (first + rows) * d), xAt);
-    else
-      for (let r = 0; r < rows; r++) heap.set(x.subarray((first + r) * d, (first + r + 1) * d), xAt + r * dp);
+    packRows(heap, xAt, x, first, rows, d, dp);
     let count = 0;
     for (let r = 0; r < rows; r++)
       for (let j = 0; j < k; j++) {
