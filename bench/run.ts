@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
-import { useThreadedWasm } from '../src/engine/threaded-wasm.js';
+import { threadsFromEnvironment, useThreadedWasm } from '../src/engine/threaded-wasm.js';
 import {
   fileTimestamp,
   formatNotes,
@@ -62,12 +62,13 @@ async function main(argv: string[]): Promise<number> {
     args = parseBenchArgs(argv);
     selected = selectBenchmarks(BENCHMARKS, args.only);
     // As for the command line: LATENTLAB_THREADS=N runs the wasm backend's threaded build.
-    const threads = process.env.LATENTLAB_THREADS;
-    if (threads !== undefined && threads !== '') {
-      if (!/^[1-9][0-9]*$/.test(threads))
-        throw new UsageError(`LATENTLAB_THREADS: expected a positive integer, got '${threads}'`);
-      useThreadedWasm(Number(threads));
+    let threads: number | undefined;
+    try {
+      threads = threadsFromEnvironment();
+    } catch (e) {
+      throw new UsageError((e as Error).message);
     }
+    if (threads !== undefined) useThreadedWasm(threads);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`bench: ${e.message}\n\n${USAGE}`);

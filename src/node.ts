@@ -16,6 +16,6 @@ export * from './io/node.js';
 export * from './metrics/node.js';
 export * from './plot/node.js';
 export * from './train/node.js';
-export { threadedWasmRequest, useThreadedWasm } from './engine/threaded-wasm.js';
+export { threadsFromEnvironment, useThreadedWasm } from './engine/threaded-wasm.js';
 export { runCli } from './cli/program.js';
 export type { CliIO } from './cli/io.js';

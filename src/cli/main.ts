@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { useThreadedWasm } from '../engine/threaded-wasm.js';
+import { threadsFromEnvironment, useThreadedWasm } from '../engine/threaded-wasm.js';
 import { abandonRunDirectories } from '../train/run-directory.js';
 import { runCli } from './program.js';
 
@@ -11,13 +11,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
   });
 
 // LATENTLAB_THREADS=N: the wasm backend's multi-threaded build with N threads (see engine/threaded-wasm.ts).
-const threads = process.env.LATENTLAB_THREADS;
-if (threads !== undefined && threads !== '') {
-  if (!/^[1-9][0-9]*$/.test(threads)) {
-    process.stderr.write(`latentlab: LATENTLAB_THREADS must be a positive integer, got '${threads}'\n`);
-    process.exit(2);
-  }
-  useThreadedWasm(Number(threads));
+try {
+  const threads = threadsFromEnvironment();
+  if (threads !== undefined) useThreadedWasm(threads);
+} catch (e) {
+  process.stderr.write(`latentlab: ${(e as Error).message}\n`);
+  process.exit(2);
 }
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -11,17 +11,17 @@
  *
  * TensorFlow.js then caps the pool at half of the logical cores (`emscripten_num_logical_cores() / 2`): on a 2-core
  * machine the threaded build runs one thread, and the option changes nothing but the build. It is off by default
- * for that reason, and because its memory is shared, which costs a little on every access in some engines.
+ * for that reason, and because two threads forced on 2 cores made no step faster (`vae-step` 28.6 against 30.7 ms).
  *
  * Browsers need none of this: there TensorFlow.js loads the threaded build itself when the page is cross-origin
  * isolated (COOP/COEP headers), with the same cap.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
 const require = createRequire(import.meta.url);
 const BUILD = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
@@ -37,7 +37,42 @@ interface EmscriptenModule {
 
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
-let requestedThreads: number | undefined;
+let registered = false;
+
+/**
+ * The thread count `LATENTLAB_THREADS` asks for, or undefined when it is unset or empty. Throws an error naming the
+ * variable for anything but a positive integer.
+ */
+export function threadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.LATENTLAB_THREADS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value))
+    throw new Error(`LATENTLAB_THREADS must be a positive integer, got '${value}'`);
+  return Number(value);
+}
+
+/**
+ * The script each pthread runs, as a file: one per TensorFlow.js version in the temporary directory, written
+ * atomically (TensorFlow.js escapes newlines the same way for its Blob).
+ */
+function workerScript(): string {
+  const contents = (
+    require(`${BUILD}.worker.js`) as { wasmWorkerContents: string }
+  ).wasmWorkerContents.replace(/\n/g, '\\n');
+  const path = join(tmpdir(), `latentlab-tfjs-${version_wasm}-threaded-simd.worker.js`);
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== contents) {
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, contents);
+    renameSync(temp, path);
+  }
+  return path;
+}
 
 /**
  * Run the `wasm` backend on TensorFlow.js's multi-threaded build with `threads` threads (at most half the logical
@@ -58,16 +93,10 @@ export function useThreadedWasm(threads: number): void {
     throw new Error(
       'useThreadedWasm: the wasm backend is already running; call it before the engine starts (initEngine)',
     );
-  if (requestedThreads === undefined) {
+  if (!registered) {
     const glue = require.resolve(`${BUILD}.js`);
     const binary = require.resolve(`${BUILD}.wasm`);
-    const { wasmWorkerContents } = require(`${BUILD}.worker.js`) as { wasmWorkerContents: string };
-    // The script each pthread runs, as a file (TensorFlow.js escapes newlines the same way for its Blob).
-    const worker = join(
-      mkdtempSync(join(tmpdir(), 'latentlab-wasm-')),
-      'tfjs-backend-wasm-threaded-simd.worker.js',
-    );
-    writeFileSync(worker, wasmWorkerContents.replace(/\n/g, '\\n'));
+    const worker = workerScript();
     const factory = require(glue) as Factory;
     tf.removeBackend('wasm');
     tf.registerBackend(
@@ -95,11 +124,6 @@ export function useThreadedWasm(threads: number): void {
       WASM_PRIORITY,
     );
   }
-  requestedThreads = threads;
+  registered = true;
   setThreadsCount(threads);
-}
-
-/** The threads asked for with {@link useThreadedWasm}, or undefined when the single-threaded build is in use. */
-export function threadedWasmRequest(): number | undefined {
-  return requestedThreads;
 }
