@@ -35,10 +35,11 @@ export function readTable(path: string, options: TableOptions = {}): Table {
 const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 
 /**
- * Load a data set from its name: `mnist` (the 10,000 embedded digits, see `loadMnist`), `mnist-full` (the 70,000
- * of `latentlab data fetch mnist`, see `loadMnistFull`), `fashion-mnist` (see `loadFashionMnist`), `idx:DIR` for the four IDX files in directory DIR (see `loadIdxDirectory`), a toy 2-D
- * density (`moons`, `8gaussians`, ..., see `toy2dDataset`: 20,000 training and 10,000 test points, seed 0), or the
- * path of a CSV, TSV or JSON table (see `readTable`), whose rows are vectors and which has no test part.
+ * Load a data set from its name: `mnist` (the 10,000 embedded digits, see `loadMnist`), `mnist-full` (the 70,000 of
+ * `latentlab data fetch mnist`, see `loadMnistFull`), `fashion-mnist` (see `loadFashionMnist`), `idx:DIR` for the
+ * four IDX files in directory DIR (see `loadIdxDirectory`), a toy 2-D density (`moons`, `8gaussians`, ..., see
+ * `toy2dDataset`: 20,000 training and 10,000 test points, seed 0), or the path of a CSV, TSV or JSON table (see
+ * `readTable`), whose rows are vectors and which has no test part.
  *
  * Throws {@link DataNotFoundError} for an unknown name or missing files, `TableFormatError` (with the line and
  * column) for a malformed table.
