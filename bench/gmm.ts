@@ -103,7 +103,8 @@ export function logLikelihoodTarget(
   };
 }
 
-function peerSummary(output: PeerOutput): FitSummary & { seconds: number } {
+/** The peer's fit seconds, mean log-likelihood and iterations, from its JSON line. */
+export function peerSummary(output: PeerOutput): FitSummary & { seconds: number } {
   return {
     seconds: peerNumber(output, 'seconds', PEER),
     meanLogLik: peerNumber(output, 'mean_loglik', PEER),
