@@ -7,6 +7,7 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
 import { threadsFromEnvironment, useThreadedWasm } from '../src/engine/threaded-wasm.js';
+import { nativeFromEnvironment, useNativeKernels } from '../src/engine/native-kernels.js';
 import {
   fileTimestamp,
   formatNotes,
@@ -61,14 +62,18 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parseBenchArgs(argv);
     selected = selectBenchmarks(BENCHMARKS, args.only);
-    // As for the command line: LATENTLAB_THREADS=N runs the wasm backend's threaded build.
+    // As for the command line: LATENTLAB_THREADS=N runs the wasm backend's threaded build; otherwise the native
+    // matrix product runs where it was built, unless LATENTLAB_NATIVE=0.
     let threads: number | undefined;
+    let native: boolean;
     try {
       threads = threadsFromEnvironment();
+      native = nativeFromEnvironment();
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
     if (threads !== undefined) useThreadedWasm(threads);
+    else if (native) useNativeKernels();
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`bench: ${e.message}\n\n${USAGE}`);
@@ -106,7 +111,8 @@ async function main(argv: string[]): Promise<number> {
   for (const note of formatNotes(outcomes)) console.log(note);
   console.log(
     `\n${info.cpus} x ${info.cpuModel}, Node ${info.node}, backend ${info.engine.backend} ` +
-      `(${info.engine.threads} thread${info.engine.threads === 1 ? '' : 's'}), load average ` +
+      `(${info.engine.threads} thread${info.engine.threads === 1 ? '' : 's'}; matrix products: ` +
+      `${info.engine.matMul}), load average ` +
       `${info.loadAverage.before[0].toFixed(2)} before, ${info.loadAverage.after[0].toFixed(2)} after`,
   );
   if (args.save) for (const file of save(outcomes, info, argv, date)) console.log(`saved ${file}`);

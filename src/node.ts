@@ -17,5 +17,12 @@ export * from './metrics/node.js';
 export * from './plot/node.js';
 export * from './train/node.js';
 export { threadsFromEnvironment, useThreadedWasm } from './engine/threaded-wasm.js';
+export {
+  nativeFromEnvironment,
+  nativeKernelsInfo,
+  stopNativeKernels,
+  useNativeKernels,
+} from './engine/native-kernels.js';
+export type { NativeKernelsInfo, NativeKernelsOptions } from './engine/native-kernels.js';
 export { runCli } from './cli/program.js';
 export type { CliIO } from './cli/io.js';

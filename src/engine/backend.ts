@@ -8,7 +8,7 @@ import * as tf from './tf.js';
 
 import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { registerWasmMatMulFix } from './kernels.js';
+import { nativeMatMulDescription, registerWasmMatMulFix } from './kernels.js';
 import { latentlabVersion } from './version.js';
 
 /** The backends a user can ask for. `auto` picks the fastest one available. */
@@ -31,6 +31,8 @@ export interface EngineInfo {
   /** Which build of the wasm backend runs: `threaded` (see `threaded-wasm.ts`), `single-threaded`, or `none`. */
   wasmBuild: 'threaded' | 'single-threaded' | 'none';
   wasmMatMulFix: boolean;
+  /** What runs the wasm backend's matrix products: `wasm`, or the native product (`useNativeKernels` in Node). */
+  matMul: string;
   versions: Record<string, string>;
 }
 
@@ -141,6 +143,7 @@ export function engineInfo(requested: BackendChoice = 'auto'): EngineInfo {
     threads,
     wasmBuild: backend === 'wasm' ? wasmBuild() : 'none',
     wasmMatMulFix: registerWasmMatMulFix(),
+    matMul: backend === 'wasm' ? (nativeMatMulDescription() ?? 'wasm') : backend,
     versions: {
       latentlab: latentlabVersion(),
       'tfjs-core': tf.version_core,

@@ -5,8 +5,109 @@
  * for a 128x784x400 product), and every backward pass of a dense layer asks for a transposed product. The fix
  * replaces the kernel with a wrapper that transposes the operand explicitly (a cheap copy) and calls the original
  * kernel untransposed. It changes no numbers beyond float32 rounding of the same sums.
+ *
+ * In Node a native product can take over both kernels ({@link setNativeMatMul}, installed by `useNativeKernels`
+ * from `latentlab/node`): it reads the operands where they lie in the backend's memory, transposed or not, and
+ * writes the result there. This file only holds the hook, so it stays free of Node modules.
  */
 import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A native float32 product on the wasm backend's memory: C = op(A) op(B) (+ bias, then relu), with byte offsets of
+ * row-major arrays in `memory`; A is [batchA, m, k] (or [batchA, k, m] with `transA`), B is [batchB, k, n] (or
+ * [batchB, n, k]), C is [max(batchA, batchB), m, n]; `biasOffset` -1 means no bias.
+ */
+export type NativeMatMul = (
+  memory: ArrayBuffer,
+  aOffset: number,
+  bOffset: number,
+  cOffset: number,
+  batchA: number,
+  batchB: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  biasOffset: number,
+  relu: boolean,
+) => void;
+
+let native: NativeMatMul | undefined;
+let nativeDescription: string | undefined;
+
+/**
+ * Run the wasm products on `product` from now on (`description` says what it is, for `engineInfo`), or on the wasm
+ * kernels again with `undefined`.
+ */
+export function setNativeMatMul(product: NativeMatMul | undefined, description = 'native'): void {
+  native = product;
+  nativeDescription = product === undefined ? undefined : description;
+}
+
+/** What runs the wasm products natively (see {@link setNativeMatMul}), or undefined for the wasm kernels. */
+export function nativeMatMulDescription(): string | undefined {
+  return nativeDescription;
+}
+
+/** The parts of the wasm backend the native path uses (not in its public types). */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+const product = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+
+/**
+ * The product on the native path, or undefined where it does not apply: an operand not float32, a bias that is not
+ * one value per output column, an activation other than linear and relu, or a shared memory (the threaded build),
+ * which Node-API cannot hand to native code.
+ */
+function nativeProduct(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | undefined {
+  if (native === undefined) return undefined;
+  const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const { transposeA, transposeB, activation } = args.attrs as unknown as MatMulAttrs & {
+    activation?: string;
+  };
+  if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (preluActivationWeights != null) return undefined;
+  if (activation !== undefined && activation !== 'linear' && activation !== 'relu') return undefined;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const [m, k] = transposeA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (bias != null && (bias.dtype !== 'float32' || product(bias.shape) !== n || bias.shape.at(-1) !== n))
+    return undefined;
+  const batchA = product(a.shape.slice(0, -2));
+  const batchB = product(b.shape.slice(0, -2));
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
+  const backend = args.backend as unknown as WasmHeap;
+  const outer = (batchA >= batchB ? a : b).shape.slice(0, -2);
+  // The output first: allocating may grow the memory, which replaces its buffer.
+  const out = backend.makeOutput([...outer, m, n], 'float32');
+  const [A, B, C] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
+  if (typeof SharedArrayBuffer !== 'undefined' && C.buffer instanceof SharedArrayBuffer) {
+    (args.backend as tf.KernelBackend).disposeData(out.dataId);
+    return undefined;
+  }
+  const biasOffset = bias != null ? backend.typedArrayFromHeap(bias).byteOffset : -1;
+  native(
+    C.buffer as ArrayBuffer,
+    A.byteOffset,
+    B.byteOffset,
+    C.byteOffset,
+    batchA,
+    batchB,
+    m,
+    k,
+    n,
+    transposeA,
+    transposeB,
+    biasOffset,
+    activation === 'relu',
+  );
+  return out;
+}
 
 /** The original kernels replaced by a fix, keyed by `backend/kernel`, so they can be restored (benchmarks, tests). */
 const patched = new Map<string, tf.KernelConfig>();
@@ -44,6 +145,8 @@ function patchTransposedMatMul(kernelName: string, backendName: string): boolean
     // The wasm backend runs each kernel's setupFunc (binding its wasm export) when it initialises: keep it.
     ...original,
     kernelFunc: (args) => {
+      const fromNative = nativeProduct(args);
+      if (fromNative !== undefined) return fromNative;
       const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
       if (!transposeA && !transposeB) return original.kernelFunc(args);
       const backend = args.backend as tf.KernelBackend;

@@ -23,6 +23,7 @@ export function infoCommand(io: CliIO): Command {
         ['backend', `${info.backend}${info.requested === 'auto' ? ' (auto)' : ''}`],
         ['threads', info.threads === 0 ? 'native (set by the backend)' : info.threads],
         ...(info.wasmBuild === 'none' ? [] : [['wasm build', info.wasmBuild] as [string, string]]),
+        ...(info.backend === 'wasm' ? [['matrix products', info.matMul] as [string, string]] : []),
         ['wasm fix', info.wasmMatMulFix ? 'BatchMatMul transposes replaced (registered)' : 'not registered'],
         ...Object.entries(info.versions),
       ];
