@@ -156,9 +156,9 @@ describe('targets', () => {
     expect(logLikelihoodTarget(NaN, -0.36).met).toBe(false);
   });
 
-  it('meets the step time at most 3x the peer', () => {
-    expect(stepRatioTarget(15, 5)).toEqual({ description: 'ms/step <= 3x the peer (3.00x)', met: true });
-    expect(stepRatioTarget(16, 5).met).toBe(false);
+  it('meets the step time at most 1.5x the peer', () => {
+    expect(stepRatioTarget(15, 10)).toEqual({ description: 'ms/step <= 1.5x the peer (1.50x)', met: true });
+    expect(stepRatioTarget(15.1, 10).met).toBe(false);
     expect(stepRatioTarget(16, 0).met).toBe(false);
   });
 });

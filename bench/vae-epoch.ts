@@ -49,8 +49,8 @@ const SEED = 0;
 const EVAL_SEED = 1;
 const EVAL_BATCH = 500;
 export const DEFAULT_EPOCHS = 3;
-/** latentlab's seconds per epoch should be at most this many times PyTorch's. */
-export const MAX_EPOCH_RATIO = 4;
+/** latentlab's seconds per epoch should be at most this many times PyTorch's (the speed issue's target). */
+export const MAX_EPOCH_RATIO = 2.5;
 /** latentlab's test ELBO and IW log-likelihood should be within this many nats of PyTorch's. */
 export const MAX_GAP_NATS = 1;
 
