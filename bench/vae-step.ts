@@ -1,7 +1,8 @@
 /**
  * Benchmark `vae-step`: one AEVB training step, the unit of work of every VAE epoch, against PyTorch
- * (`vae_step_torch.py`) and against stock TensorFlow.js wasm (latentlab's engine without its matrix-product fix and
- * with Adam as separate ops instead of its SIMD kernel).
+ * (`vae_step_torch.py`) and against stock TensorFlow.js wasm (latentlab's engine without its matrix-product fix or
+ * native product, with copying `Identity` and `Cast` kernels, and with Adam as separate ops instead of its SIMD
+ * kernel).
  *
  * The model is the peer's: 784-400-20 ReLU MLP encoder and decoder, q(z|x) = N(mu, exp(logvar / 2)), a Bernoulli
  * decoder with logits, the analytic KL to N(0, 1), Adam with learning rate 1e-3, a batch of 128 random binary
@@ -14,6 +15,7 @@
 import * as tf from '../src/engine/tf.js';
 import { initEngine } from '../src/engine/backend.js';
 import { registerWasmMatMulFix, restoreStockWasmMatMul } from '../src/engine/kernels.js';
+import { registerWasmSharedCopies, restoreStockWasmCopies } from '../src/engine/shared-copies.js';
 import { Random } from '../src/engine/random.js';
 import { ADAM_KERNEL, registerWasmAdamKernel } from '../src/engine/adam-kernel.js';
 import { Adam } from '../src/optim/adam.js';
@@ -126,11 +128,13 @@ function timeVae(vae: VaeStep, steps: number, warmup: number, label: string): nu
 /** Time `perRound` steps with stock wasm matrix products and Adam as separate ops, then put latentlab's kernels back. */
 function timeStock(vae: VaeStep, perRound: number, warmup: number): number[] {
   restoreStockWasmMatMul();
+  restoreStockWasmCopies();
   tf.unregisterKernel(ADAM_KERNEL, 'wasm'); // Adam as separate TensorFlow.js ops, as stock TF.js would run it
   try {
     return timeVae(vae, perRound, warmup, 'vae-step (stock wasm)');
   } finally {
     registerWasmMatMulFix();
+    registerWasmSharedCopies();
     registerWasmAdamKernel();
   }
 }

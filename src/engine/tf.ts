@@ -13,11 +13,13 @@ import './generated/gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmMatMulFix } from './kernels.js';
+import { registerWasmSharedCopies } from './shared-copies.js';
 import './conv-kernels.js';
 import { registerWasmAdamKernel } from './adam-kernel.js';
 import { registerSecondOrderGradients } from './second-order.js';
 
 registerWasmMatMulFix();
+registerWasmSharedCopies();
 registerWasmAdamKernel();
 registerSecondOrderGradients();
 
