@@ -6,6 +6,7 @@
  * https://arxiv.org/abs/1605.08803
  */
 import * as tf from '../engine/tf.js';
+import { fusedAffineCoupling } from '../engine/coupling-kernel.js';
 import { Module } from '../nn/module.js';
 import { BijectorError } from './bijector.js';
 import type { MaskInput } from './conditioner.js';
@@ -75,6 +76,18 @@ export class AffineTransform extends Module implements CouplingTransform {
   inverse(y: tf.Tensor, [raw, t]: tf.Tensor[]): [tf.Tensor, tf.Tensor] {
     const s = this.logScale(raw);
     return [tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))), tf.neg(s)];
+  }
+
+  /** The masked step as one kernel where the backend has it (wasm, cpu): see `engine/coupling-kernel.ts`. */
+  coupled(
+    direction: 'forward' | 'inverse',
+    x: tf.Tensor,
+    out: tf.Tensor,
+    mask: tf.Tensor,
+  ): [tf.Tensor, tf.Tensor] | undefined {
+    return tf.tidy(() =>
+      fusedAffineCoupling(x, out, mask, this.scale ?? tf.scalar(this.bound), direction === 'inverse'),
+    );
   }
 
   private logScale(raw: tf.Tensor): tf.Tensor {

@@ -47,4 +47,16 @@ export interface CouplingTransform {
   forward(x: tf.Tensor, params: tf.Tensor[]): [tf.Tensor, tf.Tensor];
   /** [g^-1(y; θ), log|∂g^-1/∂y|], elementwise, both of y's shape; the same `params` as `forward`'s. */
   inverse(y: tf.Tensor, params: tf.Tensor[]): [tf.Tensor, tf.Tensor];
+  /**
+   * Optional: the whole masked step of `MaskedCoupling` in one op, from x, the conditioner's raw output `out` and the
+   * mask m: [m x + (1 - m) g(x; (1 - m) θ), the sum over the event of (1 - m) log|g'|], in `direction`. It must
+   * equal what `forward`/`inverse` give through `MaskedCoupling`'s ops; it returns undefined wherever it does not
+   * apply (another backend, other shapes), and the ops run instead.
+   */
+  coupled?(
+    direction: 'forward' | 'inverse',
+    x: tf.Tensor,
+    out: tf.Tensor,
+    mask: tf.Tensor,
+  ): [tf.Tensor, tf.Tensor] | undefined;
 }

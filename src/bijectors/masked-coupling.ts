@@ -124,8 +124,10 @@ export class MaskedCoupling<T extends CouplingTransform = CouplingTransform> ext
     checkContext(context, this.contextSize, batch, where);
     return tf.tidy(() => {
       const keep = this.mask;
-      const change = tf.sub(1, keep);
       const out = this.net.apply(conditionerInput(tf.mul(x, keep), context));
+      const fused = this.transform.coupled?.(direction, x, out, keep);
+      if (fused !== undefined) return fused;
+      const change = tf.sub(1, keep);
       const k = this.transform.paramsPerCoordinate;
       // tfjs cannot differentiate a split into one part ("Pass at least one tensor to concat").
       const params = (k === 1 ? [out] : tf.split(out, k, x.rank - 1)).map((p) => tf.mul(p, change));

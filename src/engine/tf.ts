@@ -16,11 +16,13 @@ import { registerWasmMatMulFix } from './kernels.js';
 import { registerWasmSharedCopies } from './shared-copies.js';
 import './conv-kernels.js';
 import { registerWasmAdamKernel } from './adam-kernel.js';
+import { registerCouplingKernels } from './coupling-kernel.js';
 import { registerSecondOrderGradients } from './second-order.js';
 
 registerWasmMatMulFix();
 registerWasmSharedCopies();
 registerWasmAdamKernel();
+registerCouplingKernels();
 registerSecondOrderGradients();
 
 export * from '@tensorflow/tfjs-core';
