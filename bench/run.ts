@@ -7,7 +7,11 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
 import { threadsFromEnvironment, useThreadedWasm } from '../src/engine/threaded-wasm.js';
-import { nativeFromEnvironment, useNativeKernels } from '../src/engine/native-kernels.js';
+import {
+  nativeFromEnvironment,
+  nativeThreadsFromEnvironment,
+  useNativeKernels,
+} from '../src/engine/native-kernels.js';
 import {
   fileTimestamp,
   formatNotes,
@@ -63,17 +67,19 @@ async function main(argv: string[]): Promise<number> {
     args = parseBenchArgs(argv);
     selected = selectBenchmarks(BENCHMARKS, args.only);
     // As for the command line: LATENTLAB_THREADS=N runs the wasm backend's threaded build; otherwise the native
-    // matrix product runs where it was built, unless LATENTLAB_NATIVE=0.
+    // matrix product runs where it was built, unless LATENTLAB_NATIVE=0, on LATENTLAB_NATIVE_THREADS threads.
     let threads: number | undefined;
     let native: boolean;
+    let nativeThreads: number | undefined;
     try {
       threads = threadsFromEnvironment();
       native = nativeFromEnvironment();
+      nativeThreads = nativeThreadsFromEnvironment();
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
     if (threads !== undefined) useThreadedWasm(threads);
-    else if (native) useNativeKernels();
+    else if (native) useNativeKernels({ threads: nativeThreads });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`bench: ${e.message}\n\n${USAGE}`);

@@ -20,6 +20,7 @@ export { threadsFromEnvironment, useThreadedWasm } from './engine/threaded-wasm.
 export {
   nativeFromEnvironment,
   nativeKernelsInfo,
+  nativeThreadsFromEnvironment,
   stopNativeKernels,
   useNativeKernels,
 } from './engine/native-kernels.js';

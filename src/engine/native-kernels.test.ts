@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from './tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineInfo } from './backend.js';
@@ -6,6 +10,7 @@ import {
   nativeFromEnvironment,
   nativeKernelsInfo,
   nativeModule,
+  nativeThreadsFromEnvironment,
   stopNativeKernels,
   useNativeKernels,
   type NativeKernelsInfo,
@@ -185,6 +190,50 @@ describe.runIf(available)('native matrix product', () => {
   });
 });
 
+/** `latentlab ARGS` in a child process with `env` added: the command line decides on the native product itself. */
+function latentlab(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe.runIf(available)('the command line on the native product', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latentlab-native-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses it by default, says so in info, and trains a VAE to the wasm kernels numbers', async () => {
+    const info = JSON.parse((await latentlab(['info', '--json'], {})).out) as { matMul: string };
+    expect(info.matMul).toMatch(/^native avx(2|512), \d+ threads?$/);
+    const wasm = JSON.parse((await latentlab(['info', '--json'], { LATENTLAB_NATIVE: '0' })).out) as {
+      matMul: string;
+    };
+    expect(wasm.matMul).toBe('wasm');
+
+    const train = (name: string, env: Record<string, string>) =>
+      latentlab(
+        ['train', 'vae', '--epochs', '1', '--limit', '500', '--no-pictures', '--out', join(dir, name)],
+        env,
+      );
+    const codes = await Promise.all([train('native', {}), train('wasm', { LATENTLAB_NATIVE: '0' })]);
+    expect(codes.map((r) => r.code)).toEqual([0, 0]);
+    const summary = (name: string) =>
+      JSON.parse(readFileSync(join(dir, name, 'summary.json'), 'utf8')) as Record<string, number>;
+    const [a, b] = [summary('native'), summary('wasm')];
+    // One short epoch: the two products differ by float32 rounding, not more.
+    for (const key of ['test_elbo', 'test_reconstruction', 'test_kl'])
+      expect(Math.abs(a[key] - b[key])).toBeLessThanOrEqual(1e-4 * Math.abs(b[key]));
+  });
+});
+
 describe('native kernels without the module', () => {
   it('reports why they are off and puts the wasm kernels back', () => {
     const info = useNativeKernels({ path: '/nonexistent/latentlab_native.node' });
@@ -204,6 +253,11 @@ describe('native kernels without the module', () => {
     expect(nativeFromEnvironment({ LATENTLAB_NATIVE: '0' })).toBe(false);
     expect(() => nativeFromEnvironment({ LATENTLAB_NATIVE: 'yes' })).toThrow(
       /LATENTLAB_NATIVE must be 0 or 1/,
+    );
+    expect(nativeThreadsFromEnvironment({ LATENTLAB_NATIVE_THREADS: '3' })).toBe(3);
+    expect(nativeThreadsFromEnvironment({})).toBeUndefined();
+    expect(() => nativeThreadsFromEnvironment({ LATENTLAB_NATIVE_THREADS: '0' })).toThrow(
+      /LATENTLAB_NATIVE_THREADS must be a positive integer, got '0'/,
     );
   });
 });

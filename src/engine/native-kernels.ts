@@ -62,6 +62,18 @@ export function nativeFromEnvironment(env: NodeJS.ProcessEnv = process.env): boo
   throw new Error(`LATENTLAB_NATIVE must be 0 or 1, got '${value}'`);
 }
 
+/**
+ * The thread count `LATENTLAB_NATIVE_THREADS` asks of the native product, or undefined when it is unset or empty
+ * (then: the available cores, at most 8). Throws an error naming the variable for anything but a positive integer.
+ */
+export function nativeThreadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.LATENTLAB_NATIVE_THREADS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value))
+    throw new Error(`LATENTLAB_NATIVE_THREADS must be a positive integer, got '${value}'`);
+  return Number(value);
+}
+
 /** The module at `path`, loaded once, or why it cannot be. */
 function load(path: string): NativeModule | string {
   const known = modules.get(path);

@@ -59,7 +59,7 @@ describe('useThreadedWasm', () => {
     ];
     const [threaded, plain] = await Promise.all([
       latentlab(args(join(dir, 'threaded')), { LATENTLAB_THREADS: '2', LATENTLAB_BACKEND: 'wasm' }),
-      latentlab(args(join(dir, 'plain')), { LATENTLAB_BACKEND: 'wasm' }),
+      latentlab(args(join(dir, 'plain')), { LATENTLAB_BACKEND: 'wasm', LATENTLAB_NATIVE: '0' }),
     ]);
     expect([threaded.code, plain.code]).toEqual([0, 0]);
     const summary = (name: string) =>

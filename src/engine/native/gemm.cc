@@ -1,13 +1,14 @@
-// latentlab's native matrix product for Node: C = op(A) op(B) in float32 on AVX2 + FMA, split over the CPU's
+// latentlab's native matrix product for Node: C = op(A) op(B) (+ bias, then relu) in float32, split over the CPU's
 // cores, reading and writing the wasm backend's memory in place (see src/engine/native-kernels.ts).
 //
-// The method is the one every fast BLAS uses (Goto and van de Geijn, "Anatomy of High-Performance Matrix
-// Multiplication", ACM TOMS 2008): B is packed into panels of 16 columns and A into panels of 6 rows, one block of
-// KC steps of the inner dimension at a time, so that a 6x16 tile of C stays in twelve AVX registers while the
-// micro-kernel streams both panels. Transposed operands only change how the panels are packed.
+// The method is the one every fast BLAS uses (K. Goto and R. van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", ACM TOMS 2008): B is packed into panels of NR columns and A into panels of MR rows, one block of
+// KC steps of the inner dimension at a time, so that an MR x NR tile of C stays in registers while the micro-kernel
+// streams both panels: 6x16 in twelve AVX2 registers with FMA, or 12x32 in twenty-four AVX-512 registers where the
+// CPU has them (chosen when the module loads). Transposed operands only change how the panels are packed.
 //
-// Every element of C is a sum over k in increasing order, in blocks of KC, whatever the thread count: threads split
-// C by columns, so one and several threads give the same bits.
+// Every element of C is a chain of fused multiply-adds over k in increasing order, in blocks of KC added to C, so
+// the bits do not depend on the thread count (threads split C by columns) nor on the instruction set.
 #include <node_api.h>
 
 #include <algorithm>
