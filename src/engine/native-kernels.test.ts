@@ -211,7 +211,9 @@ describe.runIf(available)('the command line on the native product', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('uses it by default, says so in info, and trains a VAE to the wasm kernels numbers', async () => {
-    const info = JSON.parse((await latentlab(['info', '--json'], {})).out) as { matMul: string };
+    const info = JSON.parse((await latentlab(['info', '--json'], { LATENTLAB_NATIVE: '1' })).out) as {
+      matMul: string;
+    };
     expect(info.matMul).toMatch(/^native avx(2|512), \d+ threads?$/);
     const wasm = JSON.parse((await latentlab(['info', '--json'], { LATENTLAB_NATIVE: '0' })).out) as {
       matMul: string;
@@ -223,7 +225,10 @@ describe.runIf(available)('the command line on the native product', () => {
         ['train', 'vae', '--epochs', '1', '--limit', '500', '--no-pictures', '--out', join(dir, name)],
         env,
       );
-    const codes = await Promise.all([train('native', {}), train('wasm', { LATENTLAB_NATIVE: '0' })]);
+    const codes = await Promise.all([
+      train('native', { LATENTLAB_NATIVE: '1' }),
+      train('wasm', { LATENTLAB_NATIVE: '0' }),
+    ]);
     expect(codes.map((r) => r.code)).toEqual([0, 0]);
     const summary = (name: string) =>
       JSON.parse(readFileSync(join(dir, name, 'summary.json'), 'utf8')) as Record<string, number>;

@@ -1,5 +1,6 @@
 import * as tf from './tf.js';
 import { describe, expect, it } from 'vitest';
+import { nativeKernelsInfo, stopNativeKernels, useNativeKernels } from './native-kernels.js';
 import { registerWasmSharedCopies, restoreStockWasmCopies } from './shared-copies.js';
 
 describe('wasm copies that share memory', () => {
@@ -16,6 +17,26 @@ describe('wasm copies that share memory', () => {
     expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
     z.dispose();
     expect(backend.numDataIds()).toBe(before);
+  });
+
+  it('copies data that a reshape shares under another shape, so a fused product takes it as a rank-1 bias', () => {
+    // The wasm kernel itself, not the native product, which reads no such record.
+    const native = nativeKernelsInfo();
+    stopNativeKernels();
+    tf.tidy(() => {
+      const backend = tf.engine().backend;
+      const bias = tf.reshape(tf.tensor2d([[1, 2, 3]]), [3]);
+      const before = backend.numDataIds();
+      const kept = tf.clone(bias);
+      expect(backend.numDataIds()).toBe(before + 1);
+      // The wasm kernel reads the bias's rank from the backend's record: [1, 3] for `bias`, [3] for its copy.
+      const y = tf.fused.matMul({ a: tf.ones([2, 2]), b: tf.ones([2, 3]), bias: kept });
+      expect(y).toBeAllClose([
+        [3, 4, 5],
+        [3, 4, 5],
+      ]);
+    });
+    if (native.active) useNativeKernels({ threads: native.threads });
   });
 
   it('still converts a cast to another dtype', () => {

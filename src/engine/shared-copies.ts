@@ -6,20 +6,27 @@
  * both kernels allocate and copy: a RealNVP step on two moons ran 361 Identity and 89 Cast kernels, each a fresh
  * allocation. Tensors are immutable (no kernel writes into its input, and a variable's `assign` takes a new data
  * id), so here both return the input's data with its reference count raised, as TensorFlow.js's `cpu` backend does
- * for `Identity`. A cast to another dtype still runs the original kernel.
+ * for `Identity`. A cast to another dtype still runs the original kernel, and so does a copy of data that a `Reshape`
+ * shares under another shape: some wasm kernels read an operand's shape from the backend's record of its data
+ * (`_FusedMatMul` and the fused convolutions insist on a rank-1 bias there), and a copy is what gives that record the
+ * tensor's own shape.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The wasm backend's reference counting (not in its public types). */
-interface RefCounted {
+/** The wasm backend's reference counting and its record of each data id (not in its public types). */
+interface WasmData {
   incRef(dataId: tf.DataId): void;
+  dataIdMap: { get(dataId: tf.DataId): { shape: number[] } | undefined };
 }
 
 const originals = new Map<string, tf.KernelConfig>();
 
-function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
-  (backend as RefCounted).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+/** Whether the backend records `x`'s data under `x`'s own shape (not a shape it was reshaped from). */
+function recordedAs(x: tf.TensorInfo, backend: WasmData): boolean {
+  const recorded = backend.dataIdMap.get(x.dataId)?.shape;
+  return (
+    recorded !== undefined && recorded.length === x.shape.length && recorded.every((d, i) => d === x.shape[i])
+  );
 }
 
 function patch(kernelName: 'Identity' | 'Cast'): boolean {
@@ -31,8 +38,11 @@ function patch(kernelName: 'Identity' | 'Cast'): boolean {
     ...original,
     kernelFunc: (args) => {
       const x = (args.inputs as { x: tf.TensorInfo }).x;
+      const backend = args.backend as unknown as WasmData;
       const sameType = kernelName === 'Identity' || (args.attrs as { dtype?: string }).dtype === x.dtype;
-      return sameType && x.dtype !== 'string' ? share(x, args.backend) : original.kernelFunc(args);
+      if (!sameType || x.dtype === 'string' || !recordedAs(x, backend)) return original.kernelFunc(args);
+      backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   });
   originals.set(kernelName, original);
