@@ -8,7 +8,8 @@
  * decoder with logits, the analytic KL to N(0, 1), Adam with learning rate 1e-3, a batch of 128 random binary
  * images; the loss is (-sum log p(x|z) + sum KL) / 128. The time is the median over the timed steps (after 10
  * warm-up steps, reading the loss back each step as the peer's `loss.item()` does), taken in four alternating
- * rounds of PyTorch, latentlab and stock wasm.
+ * rounds of PyTorch, latentlab, latentlab with its native product on one thread (where it runs on several) and
+ * stock wasm.
  *
  * References: D. P. Kingma and M. Welling, "Auto-Encoding Variational Bayes", 2014, https://arxiv.org/abs/1312.6114
  */
@@ -16,6 +17,7 @@ import * as tf from '../src/engine/tf.js';
 import { initEngine } from '../src/engine/backend.js';
 import { registerWasmMatMulFix, restoreStockWasmMatMul } from '../src/engine/kernels.js';
 import { registerWasmSharedCopies, restoreStockWasmCopies } from '../src/engine/shared-copies.js';
+import { nativeKernelsInfo, useNativeKernels } from '../src/engine/native-kernels.js';
 import { Random } from '../src/engine/random.js';
 import { ADAM_KERNEL, registerWasmAdamKernel } from '../src/engine/adam-kernel.js';
 import { Adam } from '../src/optim/adam.js';
@@ -110,6 +112,19 @@ export function createVaeStep(seed = 0): VaeStep {
   };
 }
 
+/**
+ * Time `perRound` steps with the native product on one thread (it runs on several), then put its threads back: the
+ * speed-up of its threads, measured in the same rounds as everything else.
+ */
+function timeOneThread(vae: VaeStep, perRound: number, warmup: number, threads: number): number[] {
+  useNativeKernels({ threads: 1 });
+  try {
+    return timeVae(vae, perRound, warmup, 'vae-step (native, 1 thread)');
+  } finally {
+    useNativeKernels({ threads });
+  }
+}
+
 /** Untimed steps at the start of every later round, after the kernels were switched. */
 const REWARM = 2;
 /**
@@ -147,28 +162,35 @@ export const vaeStep: Benchmark = {
   async run({ steps = 200, peer, log }) {
     const { backend } = await initEngine();
     const withStock = backend === 'wasm';
+    const native = nativeKernelsInfo();
+    const nativeThreads = backend === 'wasm' && native.active && native.threads > 1 ? native.threads : null;
     const perRound = Math.ceil(steps / ROUNDS);
     const fixed: number[] = [];
     const stock: number[] = [];
+    const single: number[] = [];
     const peerOut: PeerOutput[] = [];
-    const rounds: { peer: number; latentlab: number; stock: number | null }[] = [];
+    const rounds: { peer: number; latentlab: number; stock: number | null; oneThread: number | null }[] = [];
     const vae = createVaeStep(0);
     try {
       for (let r = 0; r < ROUNDS; r++) {
         log(
           `vae-step: round ${r + 1}/${ROUNDS}, ${perRound} steps each: PyTorch, latentlab (${backend})` +
+            (nativeThreads !== null ? ', latentlab on one thread' : '') +
             (withStock ? ', stock TF.js wasm' : ''),
         );
         const warmup = r === 0 ? WARMUP : REWARM;
         peerOut.push(await peer(PEER, ['--steps', String(perRound)]));
         const f = timeVae(vae, perRound, warmup, 'vae-step (latentlab)');
+        const one = nativeThreads !== null ? timeOneThread(vae, perRound, warmup, nativeThreads) : [];
         const s = withStock ? timeStock(vae, perRound, warmup) : [];
         fixed.push(...f);
+        single.push(...one);
         stock.push(...s);
         rounds.push({
           peer: peerNumber(peerOut[r], 'ms_per_step', PEER),
           latentlab: median(f),
           stock: withStock ? median(s) : null,
+          oneThread: nativeThreads !== null ? median(one) : null,
         });
       }
     } finally {
@@ -183,6 +205,8 @@ export const vaeStep: Benchmark = {
     const targets: Target[] = [
       { description: `latentlab <= ${MAX_RATIO}x the peer`, met: vsPeer <= MAX_RATIO },
     ];
+    if (nativeThreads !== null)
+      columns.push({ label: 'native, 1 thread', value: median(single), unit: 'ms' });
     if (withStock) {
       const speedUp = median(stock) / latentlabMs;
       columns.push({ label: 'stock wasm', value: median(stock), unit: 'ms' });
@@ -206,6 +230,8 @@ export const vaeStep: Benchmark = {
         shapes: { D, H, Z, B },
         backend,
         latentlabTimes: fixed,
+        nativeThreads,
+        oneThreadTimes: nativeThreads !== null ? single : null,
         stockTimes: withStock ? stock : null,
         peerOutputs: peerOut,
       },
