@@ -289,7 +289,7 @@ describe('sizes that cannot fit fail at once, naming the flag', () => {
     [
       'eval --iw on a flow',
       ['eval', join(root, 'sizes-flow'), '--iw', '5'],
-      '--iw is not an option of flow (it is one of vae, beta-vae, iwae, cvae)',
+      '--iw is not an option of flow (it is one of vae, beta-vae, iwae, cvae, helmholtz)',
     ],
   ])(
     '%s',

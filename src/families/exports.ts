@@ -143,3 +143,13 @@ export {
   ganSamplesFigure,
   generatorArrows,
 } from './gan/pictures.js';
+
+// The Helmholtz machine family.
+export { helmholtzFamily } from './helmholtz/index.js';
+export { HelmholtzMachine, estimateHelmholtzParameters } from './helmholtz/model.js';
+export type { HelmholtzStep } from './helmholtz/model.js';
+export { resolveHelmholtzConfig, HELMHOLTZ_ALGORITHMS, HELMHOLTZ_OPTIONS } from './helmholtz/config.js';
+export type { HelmholtzAlgorithm, HelmholtzConfig } from './helmholtz/config.js';
+export { evaluateHelmholtz } from './helmholtz/evaluate.js';
+export type { HelmholtzEvaluation, HelmholtzEvaluationOptions } from './helmholtz/evaluate.js';
+export { helmholtzPictures, helmholtzSamples } from './helmholtz/pictures.js';

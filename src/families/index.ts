@@ -6,11 +6,12 @@
 import type { Family } from './family.js';
 import { flowFamily } from './flow/index.js';
 import { ganFamily } from './gan/index.js';
+import { helmholtzFamily } from './helmholtz/index.js';
 import { mixtureFamily } from './mixture/index.js';
 import { vaeFamily } from './vae/index.js';
 
 /** The families, in the order the command line lists them. */
-export const FAMILIES: readonly Family[] = [vaeFamily, flowFamily, mixtureFamily, ganFamily];
+export const FAMILIES: readonly Family[] = [vaeFamily, flowFamily, mixtureFamily, ganFamily, helmholtzFamily];
 
 /** The family that trains `kind` (`vae`, `flow`, `gmm`, ...), or undefined. */
 export function familyOfKind(kind: string, families: readonly Family[] = FAMILIES): Family | undefined {
