@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { positiveIntegerFromEnvironment } from './environment.js';
 import { registerWasmMatMulFix, setNativeMatMul, type NativeMatMul } from './kernels.js';
 
 /** The compiled module's functions (see gemm.cc). */
@@ -67,11 +68,7 @@ export function nativeFromEnvironment(env: NodeJS.ProcessEnv = process.env): boo
  * (then: the available cores, at most 8). Throws an error naming the variable for anything but a positive integer.
  */
 export function nativeThreadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const value = env.LATENTLAB_NATIVE_THREADS;
-  if (value === undefined || value === '') return undefined;
-  if (!/^[1-9][0-9]*$/.test(value))
-    throw new Error(`LATENTLAB_NATIVE_THREADS must be a positive integer, got '${value}'`);
-  return Number(value);
+  return positiveIntegerFromEnvironment('LATENTLAB_NATIVE_THREADS', env);
 }
 
 /** The module at `path`, loaded once, or why it cannot be. */

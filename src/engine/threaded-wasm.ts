@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { positiveIntegerFromEnvironment } from './environment.js';
 
 const require = createRequire(import.meta.url);
 const BUILD = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
@@ -44,11 +45,7 @@ let registered = false;
  * variable for anything but a positive integer.
  */
 export function threadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const value = env.LATENTLAB_THREADS;
-  if (value === undefined || value === '') return undefined;
-  if (!/^[1-9][0-9]*$/.test(value))
-    throw new Error(`LATENTLAB_THREADS must be a positive integer, got '${value}'`);
-  return Number(value);
+  return positiveIntegerFromEnvironment('LATENTLAB_THREADS', env);
 }
 
 /**

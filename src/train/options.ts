@@ -94,6 +94,29 @@ export class OptionError extends Error {
 }
 
 /**
+ * The `--lr` option of a family trained by Adam: a positive step size that sets the configuration's `learningRate`.
+ *
+ * @example
+ * const OPTIONS = [learningRateOption(), ...];
+ */
+export function learningRateOption(
+  help = 'Adam learning rate',
+  defaultRate = 1e-3,
+  configKey: string | undefined = 'learningRate',
+): OptionSpec {
+  return {
+    name: 'lr',
+    ...(configKey === undefined ? {} : { configKey }),
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: defaultRate,
+    placeholder: '<rate>',
+    help,
+  };
+}
+
+/**
  * The kind of data an example of shape `shape` is (`[d]`: a vector, `[height, width, channels]`: an image), or an
  * `OptionError` naming `inputShape`.
  */

@@ -16,7 +16,7 @@ import { classifierAccuracy, trainClassifier } from '../../metrics/classifier.js
 import { writeClassifier } from '../../metrics/node.js';
 import { sampleMetrics } from '../../metrics/sample-metrics.js';
 import { progressCallback } from '../../train/progress.js';
-import { OptionError, type OptionSpec } from '../../train/options.js';
+import { learningRateOption, OptionError, type OptionSpec } from '../../train/options.js';
 import { withErrorContext } from '../cli-error.js';
 import { progressStream, type CliIO } from '../io.js';
 import { addOptions } from '../options.js';
@@ -31,15 +31,7 @@ const OPTIONS: readonly OptionSpec[] = [
     placeholder: '<n>',
     help: 'examples per batch',
   },
-  {
-    name: 'lr',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: 1e-3,
-    placeholder: '<rate>',
-    help: 'Adam learning rate',
-  },
+  learningRateOption('Adam learning rate', 1e-3, undefined),
   {
     name: 'seed',
     type: 'integer',

@@ -8,6 +8,7 @@ import {
   checkInputShape,
   checkOptionValue,
   defaultOf,
+  learningRateOption,
   OptionError,
   type OptionSpec,
 } from '../../train/options.js';
@@ -95,16 +96,7 @@ export const FLOW_OPTIONS: readonly OptionSpec[] = [
     default: false,
     help: "condition the flow on the data set's labels (its coupling networks read a one-hot label)",
   },
-  {
-    name: 'lr',
-    configKey: 'learningRate',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: 1e-3,
-    placeholder: '<rate>',
-    help: 'Adam learning rate',
-  },
+  learningRateOption(),
 ];
 
 const FIELDS = FLOW_OPTIONS.filter((s) => s.name !== 'conditional' && s.name !== 'arch');

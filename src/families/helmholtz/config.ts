@@ -2,7 +2,13 @@
  * The Helmholtz machine's configuration and its options: the sizes of the binary layers, the learning algorithm
  * (wake-sleep or reweighted wake-sleep with K samples) and Adam's step size.
  */
-import { checkOptionValue, defaultOf, OptionError, type OptionSpec } from '../../train/options.js';
+import {
+  checkOptionValue,
+  defaultOf,
+  learningRateOption,
+  OptionError,
+  type OptionSpec,
+} from '../../train/options.js';
 
 export type HelmholtzAlgorithm = 'wake-sleep' | 'rws';
 export const HELMHOLTZ_ALGORITHMS: readonly HelmholtzAlgorithm[] = ['wake-sleep', 'rws'];
@@ -49,16 +55,7 @@ export const HELMHOLTZ_OPTIONS: readonly OptionSpec[] = [
     when: { option: 'algorithm', is: ['rws'] },
     help: 'importance samples per example of reweighted wake-sleep',
   },
-  {
-    name: 'lr',
-    configKey: 'learningRate',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: 1e-3,
-    placeholder: '<rate>',
-    help: 'Adam learning rate, of both the generative and the recognition model',
-  },
+  learningRateOption('Adam learning rate, of both the generative and the recognition model'),
   {
     name: 'evalIw',
     type: 'integer',

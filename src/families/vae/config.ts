@@ -9,6 +9,7 @@ import type { DataKind } from '../../data/dataset.js';
 import {
   checkOptionValue,
   defaultOf,
+  learningRateOption,
   OptionError,
   type OptionSpec,
   type OptionValue,
@@ -201,16 +202,7 @@ export const VAE_OPTIONS: readonly OptionSpec[] = [
     default: false,
     help: "scale the minibatch loss by N/M, the estimate of the whole training set's ELBO (AEVB eq. 8)",
   },
-  {
-    name: 'lr',
-    configKey: 'learningRate',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: 1e-3,
-    placeholder: '<rate>',
-    help: 'Adam learning rate',
-  },
+  learningRateOption(),
   {
     name: 'evalIw',
     type: 'integer',
