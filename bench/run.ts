@@ -6,12 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { engineInfo, initEngine } from '../src/engine/backend.js';
-import { threadsFromEnvironment, useThreadedWasm } from '../src/engine/threaded-wasm.js';
-import {
-  nativeFromEnvironment,
-  nativeThreadsFromEnvironment,
-  useNativeKernels,
-} from '../src/engine/native-kernels.js';
+import { useEngineFromEnvironment } from '../src/engine/node-engine.js';
 import {
   fileTimestamp,
   formatNotes,
@@ -66,20 +61,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parseBenchArgs(argv);
     selected = selectBenchmarks(BENCHMARKS, args.only);
-    // As for the command line: LATENTLAB_THREADS=N runs the wasm backend's threaded build; otherwise the native
-    // matrix product runs where it was built, unless LATENTLAB_NATIVE=0, on LATENTLAB_NATIVE_THREADS threads.
-    let threads: number | undefined;
-    let native: boolean;
-    let nativeThreads: number | undefined;
+    // The engine the environment asks for, as the command line chooses it.
     try {
-      threads = threadsFromEnvironment();
-      native = nativeFromEnvironment();
-      nativeThreads = nativeThreadsFromEnvironment();
+      useEngineFromEnvironment();
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    if (threads !== undefined) useThreadedWasm(threads);
-    else if (native) useNativeKernels({ threads: nativeThreads });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`bench: ${e.message}\n\n${USAGE}`);

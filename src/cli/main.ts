@@ -1,10 +1,5 @@
 #!/usr/bin/env node
-import {
-  nativeFromEnvironment,
-  nativeThreadsFromEnvironment,
-  useNativeKernels,
-} from '../engine/native-kernels.js';
-import { threadsFromEnvironment, useThreadedWasm } from '../engine/threaded-wasm.js';
+import { useEngineFromEnvironment } from '../engine/node-engine.js';
 import { abandonRunDirectories } from '../train/run-directory.js';
 import { runCli } from './program.js';
 
@@ -15,13 +10,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 
-// LATENTLAB_THREADS=N: the wasm backend's multi-threaded build with N threads (see engine/threaded-wasm.ts).
-// Otherwise the native matrix product where it was built, unless LATENTLAB_NATIVE=0, on LATENTLAB_NATIVE_THREADS
-// threads (default: the cores, at most 8; see engine/native-kernels.ts).
+// LATENTLAB_THREADS, LATENTLAB_NATIVE and LATENTLAB_NATIVE_THREADS choose the engine (engine/node-engine.ts).
 try {
-  const threads = threadsFromEnvironment();
-  if (threads !== undefined) useThreadedWasm(threads);
-  else if (nativeFromEnvironment()) useNativeKernels({ threads: nativeThreadsFromEnvironment() });
+  useEngineFromEnvironment();
 } catch (e) {
   process.stderr.write(`latentlab: ${(e as Error).message}\n`);
   process.exit(2);

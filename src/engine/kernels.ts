@@ -82,14 +82,15 @@ function nativeProduct(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | unde
   const batchB = product(b.shape.slice(0, -2));
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
   const backend = args.backend as unknown as WasmHeap;
+  if (
+    typeof SharedArrayBuffer !== 'undefined' &&
+    backend.typedArrayFromHeap(a).buffer instanceof SharedArrayBuffer
+  )
+    return undefined;
   const outer = (batchA >= batchB ? a : b).shape.slice(0, -2);
   // The output first: allocating may grow the memory, which replaces its buffer.
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const [A, B, C] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
-  if (typeof SharedArrayBuffer !== 'undefined' && C.buffer instanceof SharedArrayBuffer) {
-    (args.backend as tf.KernelBackend).disposeData(out.dataId);
-    return undefined;
-  }
   const biasOffset = bias != null ? backend.typedArrayFromHeap(bias).byteOffset : -1;
   native(
     C.buffer as ArrayBuffer,

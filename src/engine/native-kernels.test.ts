@@ -15,6 +15,7 @@ import {
   useNativeKernels,
   type NativeKernelsInfo,
 } from './native-kernels.js';
+import { useEngineFromEnvironment } from './node-engine.js';
 import { Random } from './random.js';
 
 // CI builds the module and sets LATENTLAB_REQUIRE_NATIVE=1, so a build that failed quietly fails these tests there;
@@ -250,6 +251,20 @@ describe('native kernels without the module', () => {
     expect(nativeMatMulDescription()).toBeUndefined();
     expect(nativeModule()).toBeUndefined();
     expect(engineInfo().matMul).toBe('wasm');
+  });
+
+  it('takes the engine from the environment, refusing a bad variable before it changes anything', () => {
+    expect(() => useEngineFromEnvironment({ LATENTLAB_NATIVE_THREADS: 'two' })).toThrow(
+      /LATENTLAB_NATIVE_THREADS must be a positive integer, got 'two'/,
+    );
+    expect(nativeKernelsInfo()).toMatchObject({ active: false });
+    useEngineFromEnvironment({ LATENTLAB_NATIVE: '0' });
+    expect(engineInfo().matMul).toBe('wasm');
+    if (available) {
+      useEngineFromEnvironment({ LATENTLAB_NATIVE_THREADS: '1' });
+      expect(nativeKernelsInfo()).toMatchObject({ active: true, threads: 1 });
+      stopNativeKernels();
+    }
   });
 
   it('rejects a bad thread count and a bad LATENTLAB_NATIVE, naming them', () => {

@@ -42,6 +42,34 @@ function logAddExp(a: number, b: number): number {
 }
 
 /**
+ * log (1/K) sum_k w_k for each of m examples, from K log-weights drawn `chunk` samples at a time: `draw(k, start)`
+ * returns the `[k, m]` log-weights of samples start..start+k-1 (draws are asked for in order). Each chunk's
+ * log-sum-exp is accumulated in float64, so memory is that of one chunk whatever K is. Any latent-variable model's
+ * importance-sampled estimate is this, with its own draws: the VAE's here, the Helmholtz machine's in its family.
+ *
+ * @example
+ * const ll = logMeanExpOfDraws((k, start) => model.logWeights(x, k, start), m, 5000, 100);
+ */
+export function logMeanExpOfDraws(
+  draw: (k: number, start: number) => tf.Tensor,
+  m: number,
+  samples: number,
+  chunk: number,
+): Float64Array {
+  const total = new Float64Array(m).fill(-Infinity);
+  for (let start = 0; start < samples; start += chunk) {
+    const k = Math.min(chunk, samples - start);
+    const lse = tf.tidy(() => tf.logSumExp(draw(k, start), 0));
+    const values = lse.dataSync();
+    lse.dispose();
+    for (let i = 0; i < m; i++) total[i] = logAddExp(total[i], values[i]);
+  }
+  const logK = Math.log(samples);
+  for (let i = 0; i < m; i++) total[i] -= logK;
+  return total;
+}
+
+/**
  * The importance-sampled log-likelihood of each example of `x` (`[m, D]`), as a Float64Array of length m.
  *
  * @example
@@ -61,17 +89,10 @@ export function importanceLogLikelihood(
   const chunk = Math.max(1, Math.min(samples, Math.floor(DRAW_ROWS / m)));
   const slab = Math.max(1, Math.floor(maxRows / m));
   const rng = new Random(resolveSeed(options.seed));
-  const total = new Float64Array(m).fill(-Infinity);
-  for (let done = 0; done < samples; done += chunk) {
-    const k = Math.min(chunk, samples - done);
-    const lse = tf.tidy(() =>
-      tf.logSumExp(logImportanceWeights(model, x, k, resolveSeed(rng.nextUint32()), context, slab), 0),
-    );
-    const values = lse.dataSync();
-    lse.dispose();
-    for (let i = 0; i < m; i++) total[i] = logAddExp(total[i], values[i]);
-  }
-  const logK = Math.log(samples);
-  for (let i = 0; i < m; i++) total[i] -= logK;
-  return total;
+  return logMeanExpOfDraws(
+    (k) => logImportanceWeights(model, x, k, resolveSeed(rng.nextUint32()), context, slab),
+    m,
+    samples,
+    chunk,
+  );
 }

@@ -94,6 +94,35 @@ export class OptionError extends Error {
 }
 
 /**
+ * The configuration fields a family's options set: its `train` options that are not final-evaluation settings, each
+ * as [the configuration field (`configKey`, else the name), its spec].
+ */
+export function configFields(specs: readonly OptionSpec[]): Array<[string, OptionSpec]> {
+  return specs
+    .filter((s) => (s.command ?? 'train') === 'train' && s.finalEvaluation === undefined)
+    .map((s) => [s.configKey ?? s.name, s]);
+}
+
+/**
+ * Fill every field of `record` left unset with its option's default for `context`, then check each field, with an
+ * `OptionError` that names it; a field another option switches off (`when`, as `--prior-components` without
+ * `--prior mixture`) keeps its default unchecked.
+ */
+export function resolveConfigFields(
+  record: Record<string, unknown>,
+  fields: ReadonlyArray<[string, OptionSpec]>,
+  context: DefaultContext,
+): void {
+  for (const [field, spec] of fields) record[field] ??= defaultOf(spec, context);
+  for (const [field, spec] of fields) {
+    const { when } = spec;
+    const other = when && fields.find(([, s]) => s.name === when.option)?.[0];
+    if (when && other && !when.is.includes(record[other] as string)) continue;
+    record[field] = checkOptionValue({ ...spec, name: field }, record[field]);
+  }
+}
+
+/**
  * The `--lr` option of a family trained by Adam: a positive step size that sets the configuration's `learningRate`.
  *
  * @example

@@ -3,10 +3,11 @@
  * (wake-sleep or reweighted wake-sleep with K samples) and Adam's step size.
  */
 import {
-  checkOptionValue,
-  defaultOf,
+  checkInputShape,
+  configFields,
   learningRateOption,
   OptionError,
+  resolveConfigFields,
   type OptionSpec,
 } from '../../train/options.js';
 
@@ -78,9 +79,7 @@ export const HELMHOLTZ_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-const FIELDS: ReadonlyArray<[keyof HelmholtzConfig, OptionSpec]> = HELMHOLTZ_OPTIONS.filter(
-  (s) => (s.command ?? 'train') === 'train' && s.finalEvaluation === undefined,
-).map((s) => [(s.configKey ?? s.name) as keyof HelmholtzConfig, s]);
+const FIELDS = configFields(HELMHOLTZ_OPTIONS);
 
 /**
  * A full configuration from partial options: defaults filled in, every value checked (an `OptionError` naming it).
@@ -92,18 +91,16 @@ export function resolveHelmholtzConfig(
   options: Partial<HelmholtzConfig> & { inputShape: number[] },
 ): HelmholtzConfig {
   const shape = options.inputShape;
-  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((v) => Number.isSafeInteger(v) && v >= 1))
+  if (checkInputShape(shape) !== 'image')
     throw new OptionError(
       'inputShape',
       `a Helmholtz machine models binary images: expected [height, width, channels], got ${JSON.stringify(shape)}`,
     );
   const config = { ...options, kind: 'helmholtz', inputShape: [...shape] } as HelmholtzConfig;
-  const record = config as unknown as Record<string, unknown>;
-  const context = { kind: 'helmholtz', data: 'image' as const };
-  for (const [field, spec] of FIELDS) {
-    record[field] ??= defaultOf(spec, context);
-    record[field] = checkOptionValue({ ...spec, name: field }, record[field]);
-  }
+  resolveConfigFields(config as unknown as Record<string, unknown>, FIELDS, {
+    kind: 'helmholtz',
+    data: 'image',
+  });
   if (config.hidden.length === 0) throw new OptionError('hidden', 'needs at least one hidden layer');
   config.seed ??= 0;
   if (!Number.isSafeInteger(config.seed) || config.seed < 0)

@@ -4,14 +4,15 @@
  *   log p(x) ~= log (1/K) sum_k p(x, h_k) / q(h_k | x),   h_k ~ q(h | x),
  *
  * (Bornschein and Bengio's evaluation, with the recognition model as the proposal; K up to 5000 in the papers) and
- * the one-sample ELBO E_q[log p(x, h) - log q(h | x)], averaged over the same K draws. The K draws are taken in
- * chunks whose log-sum-exp is accumulated in float64, so memory is bounded whatever K is.
+ * the one-sample ELBO E_q[log p(x, h) - log q(h | x)], averaged over the same K draws, taken in chunks by the
+ * inference module's `logMeanExpOfDraws`, so memory is bounded whatever K is.
  *
  * References: J. Bornschein and Y. Bengio, "Reweighted Wake-Sleep", 2015, https://arxiv.org/abs/1406.2751
  */
 import * as tf from '../../engine/tf.js';
 import { deriveSeed } from '../../engine/random.js';
 import { batches, binarize } from '../../data/batches.js';
+import { logMeanExpOfDraws } from '../../inference/importance.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { HelmholtzMachine } from './model.js';
 
@@ -33,12 +34,6 @@ export interface HelmholtzEvaluation {
   elbo: number;
   iwSamples: number;
   n: number;
-}
-
-function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  const hi = Math.max(a, b);
-  return hi + Math.log(Math.exp(a - hi) + Math.exp(b - hi));
 }
 
 /**
@@ -65,24 +60,22 @@ export function evaluateHelmholtz(
     const x = tf.tidy(
       () => binarize(tf.reshape(batch.x, [m, d]), deriveSeed(seed, 'binarize', batch.index)) as tf.Tensor2D,
     );
-    const total = new Float64Array(m).fill(-Infinity);
     const chunk = Math.max(1, Math.min(iwSamples, Math.floor(maxRows / m)));
     try {
-      for (let start = 0; start < iwSamples; start += chunk) {
-        const k = Math.min(chunk, iwSamples - start);
-        const [lse, sum] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
+      const loglik = logMeanExpOfDraws(
+        (k, start) => {
           const logW = model.logWeights(x, k, deriveSeed(seed, 'importance', batch.index, start));
-          return [tf.logSumExp(logW, 0), tf.sum(logW)];
-        });
-        const values = lse.dataSync();
-        for (let i = 0; i < m; i++) total[i] = logAddExp(total[i], values[i]);
-        elboSum += sum.dataSync()[0] / iwSamples;
-        tf.dispose([lse, sum]);
-      }
+          elboSum += tf.tidy(() => tf.sum(logW).dataSync()[0]) / iwSamples;
+          return logW;
+        },
+        m,
+        iwSamples,
+        chunk,
+      );
+      for (const v of loglik) loglikSum += v;
     } finally {
       tf.dispose([x, batch.x, batch.labels ?? []]);
     }
-    for (let i = 0; i < m; i++) loglikSum += total[i] - Math.log(iwSamples);
     done += m;
     onProgress?.(done, data.n);
   }

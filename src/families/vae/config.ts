@@ -7,10 +7,10 @@ import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { ELBO_ESTIMATORS, type ElboEstimator } from '../../inference/elbo.js';
 import type { DataKind } from '../../data/dataset.js';
 import {
-  checkOptionValue,
-  defaultOf,
+  configFields,
   learningRateOption,
   OptionError,
+  resolveConfigFields,
   type OptionSpec,
   type OptionValue,
 } from '../../train/options.js';
@@ -226,9 +226,7 @@ export const VAE_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The configuration fields the options set, with the option of each. */
-const FIELDS: ReadonlyArray<[keyof VaeConfig, OptionSpec]> = VAE_OPTIONS.filter(
-  (s) => (s.command ?? 'train') === 'train' && s.name !== 'evalIw',
-).map((s) => [(s.configKey ?? s.name) as keyof VaeConfig, s]);
+const FIELDS = configFields(VAE_OPTIONS);
 
 /**
  * The full configuration of a model of `kind` for examples of shape `options.inputShape`: each field not given
@@ -258,14 +256,7 @@ export function resolveVaeConfig(
   const context = { kind, data };
   const c = { ...options, kind, inputShape: [...shape] } as VaeConfig;
   const record = c as unknown as Record<string, unknown>;
-  for (const [field, spec] of FIELDS) record[field] ??= defaultOf(spec, context);
-  for (const [field, spec] of FIELDS) {
-    // A field another option switches off (the components of a prior that is not a mixture) is not checked.
-    const { when } = spec;
-    const other = when && FIELDS.find(([, s]) => s.name === when.option)?.[0];
-    if (when && other && !when.is.includes(record[other] as string)) continue;
-    record[field] = checkOptionValue({ ...spec, name: field }, record[field]);
-  }
+  resolveConfigFields(record, FIELDS, context);
   c.numClasses ??= kind === 'cvae' ? 10 : 0; // MNIST's ten digits, unless told
   c.seed ??= 0;
   if (!Number.isSafeInteger(c.seed) || c.seed < 0)
