@@ -1,6 +1,7 @@
 // Metrics of generative models, for Node and the browser alike: mode coverage of samples from a mixture of Gaussians
 // (VEEGAN, PacGAN), the optimal discriminator between two known 2-D densities, and the sample metrics of images on a
-// feature classifier (Frechet distance, precision and recall, the class histogram, code accuracy).
+// feature classifier (Frechet distance, precision and recall, the class histogram, code accuracy); the MMD of two
+// samples; the nearest-neighbour and linear probes of learned features.
 export { MetricArgumentError } from './errors.js';
 export { modeCoverage } from './mode-coverage.js';
 export type { ModeCoverage, ModeCoverageOptions, Modes } from './mode-coverage.js';
@@ -37,4 +38,8 @@ export type {
   TrainClassifierOptions,
 } from './classifier.js';
 export { codeAccuracy, sampleMetrics, sampleMetricsFromOutputs } from './sample-metrics.js';
+export { MMD_BANDWIDTHS, mmdSquared } from './mmd.js';
+export type { MmdOptions } from './mmd.js';
+export { linearProbeAccuracy, nearestNeighbourAccuracy } from './probe.js';
+export type { LinearProbeOptions, NearestNeighbourOptions } from './probe.js';
 export type { SampleMetrics, SampleMetricsOptions } from './sample-metrics.js';
