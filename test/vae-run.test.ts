@@ -86,6 +86,29 @@ describe('latentlab train vae', () => {
     expect((await cli(['interpolate', dir, '-o', strip, '--pairs', '2', '--steps', '5'])).code).toBe(0);
     for (const f of [samples, strip]) expect(readFileSync(f).subarray(1, 4).toString()).toBe('PNG');
   });
+
+  it('probe scores the latent codes by 1-NN and a linear probe, and without a run the pixels', async () => {
+    const codes = await cli(['probe', dir, '--limit', '1000']);
+    expect(codes.code, codes.err).toBe(0);
+    const probed = JSON.parse(codes.out) as Record<string, number | string>;
+    expect(probed).toMatchObject({
+      features: 'latent codes of vae',
+      data: 'mnist',
+      dimension: 2,
+      train: 1000,
+    });
+    // Chance is 0.1, give or take 0.01 on 1,000 test digits: even two latent dimensions of this VAE, trained for
+    // two epochs on 600 digits, separate some of the classes.
+    expect(probed.knn_accuracy).toBeGreaterThan(0.15);
+    expect(probed.linear_probe_accuracy).toBeGreaterThan(0.15);
+    const pixels = JSON.parse((await cli(['probe', '--limit', '1000'])).out) as Record<string, number>;
+    expect(pixels).toMatchObject({ features: 'raw examples', dimension: 784, test: 1000 });
+    expect(pixels.knn_accuracy).toBeGreaterThan(0.8);
+    expect(pixels.linear_probe_accuracy).toBeGreaterThan(0.75);
+    const unlabelled = await cli(['probe', '--data', 'ring8']);
+    expect(unlabelled.code).not.toBe(0);
+    expect(unlabelled.err).toMatch(/--data must be labelled for the probes/);
+  }, 60_000);
 });
 
 describe('bad input gives one line and a non-zero exit, and leaves no output', () => {

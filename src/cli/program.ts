@@ -13,6 +13,7 @@ import { evalCommand } from './commands/eval.js';
 import { fitCommand } from './commands/fit.js';
 import { infoCommand } from './commands/info.js';
 import { interpolateCommand } from './commands/interpolate.js';
+import { probeCommand } from './commands/probe.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 import { formatError } from './errors.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
     evalCommand,
     sampleCommand,
     interpolateCommand,
+    probeCommand,
     classifierCommand,
     dataCommand,
     docsCommand,
