@@ -17,6 +17,7 @@ import type * as tf from '../engine/tf.js';
 import type { Batch } from '../data/batches.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LoadedCheckpoint, SavedArrays } from '../io/checkpoint.js';
+import type { FeatureClassifier } from '../metrics/classifier.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Figure } from '../plot/figure.js';
 import type { OptionDefault, OptionSpec, OptionValues } from '../train/options.js';
@@ -59,6 +60,11 @@ export interface EvaluateOptions {
   options?: OptionValues;
   /** Called after each batch with the examples done so far, for a progress display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The sample metrics' feature classifier, where the run or `eval` has one (sample metrics on); families that need
+   * a classifier for their own metrics read it (the CycleGAN's label preservation), the others ignore it.
+   */
+  classifier?: FeatureClassifier;
 }
 
 /** How to draw samples: the one signature of every family (and of every model's `sample`). */

@@ -320,7 +320,10 @@ async function trainToEnd(
           test === null
             ? undefined
             : () => {
-                const { n: _n, ...metrics } = family.evaluate(model, test, { seed: evaluationSeed });
+                const { n: _n, ...metrics } = family.evaluate(model, test, {
+                  seed: evaluationSeed,
+                  classifier: reference?.classifier,
+                });
                 return scalars({ ...prefixed(metrics, 'test_'), ...drawnMetrics() });
               },
         onEpoch: async (progress) => {
@@ -349,6 +352,7 @@ async function trainToEnd(
             seed: evaluationSeed,
             options: finalEvaluationOptions(family, options),
             onProgress: evaluationProgress(io, 'evaluate'),
+            classifier: reference?.classifier,
           });
     const pictures =
       io.pictures === false

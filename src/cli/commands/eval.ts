@@ -8,6 +8,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../engine/backend.js';
 import { deriveSeed } from '../../engine/random.js';
 import { FAMILIES } from '../../families/index.js';
 import type { Dataset } from '../../data/dataset.js';
+import type { FeatureClassifier } from '../../metrics/classifier.js';
 import type { SampleMetrics } from '../../metrics/sample-metrics.js';
 import { classifierFor } from '../../metrics/node.js';
 import { OptionError, resolveOptions, type OptionSpec } from '../../train/options.js';
@@ -79,14 +80,11 @@ interface EvalFlags {
   backend?: BackendChoice;
 }
 
-/** The sample metrics of the run's model against `data` (images of data set `name`). */
-function drawnMetrics(
-  run: LoadedRun,
-  name: string,
-  data: Dataset,
-  seed: number,
-  flags: EvalFlags,
-): SampleMetrics {
+/**
+ * The classifier of the sample metrics for `data` (images of data set `name`), once the request is checked: the
+ * sample metrics score its features, and the evaluation gets it too (for the families whose metrics read it).
+ */
+function sampleClassifier(name: string, data: Dataset, flags: EvalFlags): FeatureClassifier {
   if (data.kind !== 'image')
     throw new OptionError(
       'sampleMetrics',
@@ -99,16 +97,22 @@ function drawnMetrics(
       'sampleCount',
       `must be at most ${Math.floor(MAX_SAMPLE_VALUES / size)} for images of ${size} values, got ${count}`,
     );
-  const { classifier } = classifierFor(name, flags.classifier);
-  try {
-    const reference = sampleReference(classifier, data, {
-      count,
-      seed: deriveSeed(seed, 'sample-metrics'),
-    });
-    return modelSampleMetrics(run.family, run.model, reference, deriveSeed(seed, 'sample-metrics'));
-  } finally {
-    classifier.dispose();
-  }
+  return classifierFor(name, flags.classifier).classifier;
+}
+
+/** The sample metrics of the run's model against `data`, on `classifier`'s features. */
+function drawnMetrics(
+  run: LoadedRun,
+  classifier: FeatureClassifier,
+  data: Dataset,
+  seed: number,
+  flags: EvalFlags,
+): SampleMetrics {
+  const reference = sampleReference(classifier, data, {
+    count: flags.sampleCount ?? DEFAULT_SAMPLE_COUNT,
+    seed: deriveSeed(seed, 'sample-metrics'),
+  });
+  return modelSampleMetrics(run.family, run.model, reference, deriveSeed(seed, 'sample-metrics'));
 }
 
 /** `latentlab eval DIR`. */
@@ -141,29 +145,33 @@ export function evalCommand(io: CliIO): Command {
         const { name, data } = dataFor(run, dir, flags.data);
         const seed = flags.seed ?? (run.state?.options.seed as number | undefined) ?? 0;
         let last = performance.now();
-        const metrics = run.family.evaluate(run.model, data, {
-          seed: deriveSeed(seed, 'evaluate'),
-          batchSize: flags.batchSize,
-          options: values,
-          onProgress: (done, total) => {
-            if (performance.now() - last > 2000 && done < total) {
-              last = performance.now();
-              io.err(`eval ${done}/${total}\n`);
-            }
-          },
-        });
-        const record = {
-          family: run.family.name,
-          kind,
-          data: name,
-          ...prefixed(metrics, 'test_'),
-          ...(flags.sampleMetrics === true ||
-          flags.sampleCount !== undefined ||
-          flags.classifier !== undefined
-            ? drawnMetrics(run, name, data, seed, flags)
-            : {}),
-        };
-        io.out(JSON.stringify(record, null, 2) + '\n');
+        const drawn =
+          flags.sampleMetrics === true || flags.sampleCount !== undefined || flags.classifier !== undefined;
+        const classifier = drawn ? sampleClassifier(name, data, flags) : undefined;
+        try {
+          const metrics = run.family.evaluate(run.model, data, {
+            seed: deriveSeed(seed, 'evaluate'),
+            batchSize: flags.batchSize,
+            options: values,
+            onProgress: (done, total) => {
+              if (performance.now() - last > 2000 && done < total) {
+                last = performance.now();
+                io.err(`eval ${done}/${total}\n`);
+              }
+            },
+            classifier,
+          });
+          const record = {
+            family: run.family.name,
+            kind,
+            data: name,
+            ...prefixed(metrics, 'test_'),
+            ...(classifier === undefined ? {} : drawnMetrics(run, classifier, data, seed, flags)),
+          };
+          io.out(JSON.stringify(record, null, 2) + '\n');
+        } finally {
+          classifier?.dispose();
+        }
       } finally {
         run.model.dispose();
       }
