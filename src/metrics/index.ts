@@ -38,7 +38,7 @@ export type {
   TrainClassifierOptions,
 } from './classifier.js';
 export { codeAccuracy, sampleMetrics, sampleMetricsFromOutputs } from './sample-metrics.js';
-export { MMD_BANDWIDTHS, mmdSquared } from './mmd.js';
+export { MMD_BANDWIDTHS, mmdSquared, PRIOR_MMD_EXAMPLES } from './mmd.js';
 export type { MmdOptions } from './mmd.js';
 export { linearProbeAccuracy, nearestNeighbourAccuracy } from './probe.js';
 export type { LinearProbeOptions, NearestNeighbourOptions } from './probe.js';

@@ -21,6 +21,13 @@ import { checkFeatures, type Features } from './features.js';
 /** The bandwidths s of the Gaussian kernels whose mean is the MMD's kernel: for codes of unit scale and above. */
 export const MMD_BANDWIDTHS: readonly number[] = [0.5, 1, 2, 4];
 
+/**
+ * The codes (and as many prior draws) that the MMD of an encoder's q(z) to its prior p(z) compares, in the adversarial
+ * autoencoder's and the VAE's evaluations: the first 2,000 held-out examples, so that the O(n^2) kernel sums take
+ * well under a second.
+ */
+export const PRIOR_MMD_EXAMPLES = 2000;
+
 /** Options of {@link mmdSquared}. */
 export interface MmdOptions {
   /** The Gaussian kernels' bandwidths, averaged; default {@link MMD_BANDWIDTHS}. */

@@ -178,3 +178,41 @@ describe('evaluateVae', () => {
     [vae, cvae, gaussian].forEach((model) => model.dispose());
   });
 });
+
+describe('evaluateVae: the MMD of the aggregate posterior to the prior', () => {
+  it('is the MMD^2 of N(mu, sigma^2 I) to N(0, I) when q(z|x) is one Gaussian for every x', () => {
+    const vae = makeVae();
+    // Zero kernels: q(z|x) = N((1, -0.5), 0.5^2 I) whatever x, so q(z) is that Gaussian.
+    const p = vae.parameters();
+    tf.tidy(() => {
+      for (const name of ['encoder.loc.kernel', 'encoder.logvar.kernel'])
+        p.get(name)!.assign(tf.zerosLike(p.get(name)!));
+      p.get('encoder.loc.bias')!.assign(tf.tensor1d([1, -0.5]));
+      p.get('encoder.logvar.bias')!.assign(tf.fill([2], Math.log(0.25)));
+    });
+    // The closed form with the kernels of mmdSquared (bandwidths 0.5, 1, 2, 4), E exp(-|a - b|^2 / (2 s^2)) for
+    // a - b ~ N(m, v I) being (s^2 / (s^2 + v))^(d/2) exp(-|m|^2 / (2 (s^2 + v))):
+    // /usr/bin/python3 -c "import numpy as np; mu=np.array([1.0,-0.5]); v=0.25; d=2
+    //   E=lambda var,m2,s: (s*s/(s*s+var))**(d/2)*np.exp(-m2/(2*(s*s+var)))
+    //   print(np.mean([E(2*v,0,s)+E(2,0,s)-2*E(v+1,mu@mu,s) for s in [0.5,1,2,4]]))"
+    const expected = 0.2059220851574573;
+    const e = evaluateVae(vae, dataset(2000), { seed: 3, batchSize: 500 });
+    expect(Math.abs(e.priorMmd! - expected)).toBeLessThan(0.015);
+    // q(z) = p(z): the estimate is 0 up to its noise.
+    tf.tidy(() => {
+      p.get('encoder.loc.bias')!.assign(tf.zeros([2]));
+      p.get('encoder.logvar.bias')!.assign(tf.zeros([2]));
+    });
+    const same = evaluateVae(vae, dataset(2000), { seed: 3, batchSize: 500 });
+    expect(Math.abs(same.priorMmd!)).toBeLessThan(0.005);
+    vae.dispose();
+  });
+
+  it('is null for the learned conditional prior p(z|c), and measured against the mixture prior', () => {
+    const cvae = makeVae('cvae', { numClasses: 3 });
+    expect(evaluateVae(cvae, dataset(30)).priorMmd).toBeNull();
+    const mixture = makeVae('vae', { prior: 'mixture', priorComponents: 2 });
+    expect(Number.isFinite(evaluateVae(mixture, dataset(30)).priorMmd)).toBe(true);
+    [cvae, mixture].forEach((model) => model.dispose());
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * Held-out metrics of a VAE-family model: the ELBO and its parts, the importance-sampled log-likelihood, and the
- * posterior-collapse diagnostics (KL per latent dimension, active units).
+ * Held-out metrics of a VAE-family model: the ELBO and its parts, the importance-sampled log-likelihood, the
+ * posterior-collapse diagnostics (KL per latent dimension, active units), and the MMD of the aggregate posterior to
+ * the prior (the adversarial autoencoder's measure of its codes, for the comparison of the two).
  */
 import * as tf from '../../engine/tf.js';
 import { deriveSeed } from '../../engine/random.js';
@@ -10,7 +11,9 @@ import { batches } from '../../data/batches.js';
 import type { Dataset } from '../../data/dataset.js';
 import { elboTerms } from '../../inference/elbo.js';
 import { importanceLogLikelihood } from '../../inference/importance.js';
+import { mmdSquared, PRIOR_MMD_EXAMPLES } from '../../metrics/mmd.js';
 import type { VAE } from './model.js';
+import { ConditionalGaussianPrior } from './networks.js';
 
 export interface VaeEvaluation {
   /** Test ELBO, nats per example (estimator B, L = 1, as the AEVB paper and the PyTorch peer report it). */
@@ -26,6 +29,12 @@ export interface VaeEvaluation {
   unitActivity: number[];
   /** The average KL(q(z_u|x) || p(z_u)) of each latent unit; null when the prior does not factorise (mixture). */
   klPerDimension: number[] | null;
+  /**
+   * The unbiased MMD^2 between one draw z ~ q(z|x) for each of the first 2,000 examples (draws of the aggregate
+   * posterior q(z) = E_x q(z|x)) and as many draws of the prior p(z); null for a learned conditional prior p(z|c),
+   * which has no one p(z) to compare with, or with fewer than two examples.
+   */
+  priorMmd: number | null;
   n: number;
 }
 
@@ -46,6 +55,7 @@ type BatchSums = {
   kl: tf.Tensor;
   mu: tf.Tensor;
   klDims: tf.Tensor | undefined;
+  draw: tf.Tensor;
 };
 
 /** The threshold of Burda et al. for an active unit. */
@@ -68,12 +78,14 @@ export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions 
   const meanSq = new Float64Array(d);
   const klSum = new Float64Array(d);
   let klFactorises = true;
+  const kept = Math.min(PRIOR_MMD_EXAMPLES, data.n);
+  const draws = new Float32Array(kept * d);
   let done = 0;
   for (const batch of batches(data, { batchSize, shuffle: false })) {
     const m = batch.x.shape[0];
     const x = model.prepare(batch.x, deriveSeed(seed, 'binarize', batch.index));
     try {
-      const { elbo, rec, kl, mu, klDims } = tf.tidy((): BatchSums => {
+      const { elbo, rec, kl, mu, klDims, draw } = tf.tidy((): BatchSums => {
         const context = model.context(batch.labels, m);
         const t = elboTerms(model, x, {
           estimator: 'analytic-kl',
@@ -92,6 +104,7 @@ export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions 
           kl: tf.sum(t.kl),
           mu: q.mean(),
           klDims: perDim,
+          draw: tf.reshape(q.sample([], deriveSeed(seed, 'prior-mmd', batch.index)), [m, d]),
         };
       });
       sums.elbo += elbo.dataSync()[0];
@@ -108,7 +121,9 @@ export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions 
         const values = klDims.dataSync();
         for (let u = 0; u < d; u++) klSum[u] += values[u];
       } else klFactorises = false;
-      tf.dispose(klDims ? [elbo, rec, kl, mu, klDims] : [elbo, rec, kl, mu]);
+      const rows = Math.min(m, kept - done);
+      if (rows > 0) draws.set(draw.dataSync().subarray(0, rows * d), done * d);
+      tf.dispose([elbo, rec, kl, mu, klDims ?? [], draw]);
       if (iwSamples > 0) {
         const context = model.context(batch.labels, m);
         const ll = importanceLogLikelihood(model, x, {
@@ -134,6 +149,7 @@ export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions 
     activeUnits: unitActivity.filter((v) => v > ACTIVE_UNIT_THRESHOLD).length,
     unitActivity,
     klPerDimension: klFactorises ? Array.from(klSum, (s) => s / n) : null,
+    priorMmd: priorMmd(model, draws, kept, deriveSeed(seed, 'prior-mmd', 'prior')),
     n,
   };
   if (iwSamples > 0) {
@@ -141,4 +157,17 @@ export function evaluateVae(model: VAE, data: Dataset, options: EvaluateOptions 
     result.iwSamples = iwSamples;
   }
   return result;
+}
+
+/**
+ * MMD^2 between `n` draws of the aggregate posterior (`draws`, n * d values) and `n` seeded draws of the model's
+ * prior, with the kernels of `mmdSquared`; null where the prior is conditional (p(z|c)) or n < 2.
+ */
+function priorMmd(model: VAE, draws: Float32Array, n: number, seed: number): number | null {
+  if (n < 2 || model.priorNetwork instanceof ConditionalGaussianPrior) return null;
+  const d = model.config.latent;
+  const prior = model.drawPrior(n, undefined, { seed });
+  const values = prior.dataSync() as Float32Array;
+  prior.dispose();
+  return mmdSquared({ values: draws, n, d }, { values, n, d });
 }

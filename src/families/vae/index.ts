@@ -94,6 +94,7 @@ export const vaeFamily: StepFamily<VAE, VaeConfig> = {
       ...(e.iwLogLikelihood === undefined
         ? {}
         : { iw_loglik: e.iwLogLikelihood, iw_samples: e.iwSamples ?? null }),
+      prior_mmd: e.priorMmd,
       active_units: e.activeUnits,
       kl_per_dim: e.klPerDimension,
       unit_activity: e.unitActivity,

@@ -1,44 +1,30 @@
 /**
- * The pictures of a trained VAE: samples, reconstructions, the latent space by label, the 2-D manifold, an
- * interpolation strip and the training curves, as figures (the run lifecycle writes them as PNGs).
+ * The pictures of a trained VAE: samples, reconstructions, the latent space by label, the aggregate posterior over
+ * the prior, the 2-D manifold, an interpolation strip and the training curves, as figures (the run lifecycle writes
+ * them as PNGs).
  */
 import * as tf from '../../engine/tf.js';
-import { batches } from '../../data/batches.js';
+import { deriveSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
-import { chartFigure, rasterFigure, type Figure } from '../../plot/figure.js';
-import { latentScatterSpec } from '../../plot/latent-scatter.js';
-import { manifoldGrid, manifoldLatents } from '../../plot/manifold.js';
-import { principalComponents } from '../../plot/pca.js';
-import { reconstructionsGrid } from '../../plot/reconstructions.js';
+import type { Figure } from '../../plot/figure.js';
+import { manifoldLatents } from '../../plot/manifold.js';
 import type { Picture, PictureContext } from '../family.js';
-import { curvesFigure, interpolationFigure, samplesFigure } from '../figures.js';
+import {
+  curvesFigure,
+  interpolationFigure,
+  latentCodesFigure,
+  latentGridFigure,
+  latentOverPriorFigure,
+  latentReconstructionsFigure,
+  samplesFigure,
+} from '../figures.js';
 import type { VAE } from './model.js';
+import { ConditionalGaussianPrior } from './networks.js';
 import { VAE_LATENT, vaeSamples } from './samples.js';
 
-function imageOptions(model: VAE) {
-  const [height, width, channels] = model.config.inputShape;
-  return { height, width, channels: channels as 1 | 3 };
-}
-
-/** The first `n` examples of `data` (values and labels), as a batch. */
-function firstExamples(data: Dataset, n: number) {
-  const batch = batches(data, { batchSize: Math.min(n, data.n), shuffle: false }).next();
-  if (batch.done) throw new RangeError(`the data set ${data.name} is empty`);
-  return batch.value;
-}
-
-/** Rows of test originals, each above its reconstructions. */
+/** Rows of test originals, each above its reconstructions (decoder means at the posterior means). */
 export function reconstructionsFigure(model: VAE, data: Dataset, n = 32): Figure {
-  const batch = firstExamples(data, n);
-  const recon = model.reconstruct(batch.x, { labels: batch.labels ?? undefined });
-  const grid = reconstructionsGrid(batch.x.dataSync(), recon.dataSync(), {
-    count: batch.x.shape[0],
-    ...imageOptions(model),
-    columns: 8,
-    scale: 2,
-  });
-  tf.dispose([batch.x, batch.labels ?? [], recon]);
-  return rasterFigure(grid);
+  return latentReconstructionsFigure(VAE_LATENT, model, data, n);
 }
 
 /**
@@ -46,29 +32,7 @@ export function reconstructionsFigure(model: VAE, data: Dataset, n = 32): Figure
  * otherwise their first two principal components.
  */
 export function latentScatterFigure(model: VAE, data: Dataset, n = 2000): Figure {
-  const batch = firstExamples(data, n);
-  const z = model.transform(batch.x, { labels: batch.labels ?? undefined });
-  const values = z.dataSync();
-  const [m, d] = z.shape;
-  const labels = batch.labels ? batch.labels.dataSync() : null;
-  tf.dispose([batch.x, batch.labels ?? [], z]);
-  let points: ArrayLike<number> = values;
-  let axes = { xTitle: 'z1', yTitle: 'z2' };
-  if (d > 2) {
-    const pca = principalComponents(values, m, d, 2);
-    points = pca.projected;
-    const pct = (i: number) => (100 * pca.explainedVarianceRatio[i]).toFixed(0);
-    axes = { xTitle: `PC1 of E[z|x] (${pct(0)}% of variance)`, yTitle: `PC2 (${pct(1)}%)` };
-  } else if (d === 1) {
-    points = Float32Array.from({ length: 2 * m }, (_, i) => (i % 2 === 0 ? values[i / 2] : 0));
-    axes = { xTitle: 'z1', yTitle: '' };
-  }
-  return chartFigure(
-    latentScatterSpec(points, labels, {
-      title: `Posterior means of ${m} test examples (${d}-D latent)`,
-      ...axes,
-    }),
-  );
+  return latentCodesFigure(VAE_LATENT, model, data, { n, what: 'Posterior means', symbol: 'E[z|x]' });
 }
 
 /** The learned 2-D manifold: decoder means on a grid of z = Phi^-1(p), p in [0.05, 0.95] (AEVB's figure 4). */
@@ -77,14 +41,30 @@ export function manifoldFigure(model: VAE, gridSize = 20): Figure {
     throw new RangeError(
       `the manifold picture needs a 2-D latent space; this model has ${model.config.latent}`,
     );
-  const z = manifoldLatents(gridSize);
-  const n = gridSize * gridSize;
-  const labels = model.config.numClasses > 0 ? new Array<number>(n).fill(0) : undefined;
-  const images = tf.tidy(() => model.generate(tf.tensor2d(z, [n, 2]), { labels }));
-  const { height, width, channels } = imageOptions(model);
-  const grid = manifoldGrid(images.dataSync(), gridSize, height, width, channels);
-  images.dispose();
-  return rasterFigure(grid);
+  const labels = model.config.numClasses > 0 ? new Array<number>(gridSize * gridSize).fill(0) : undefined;
+  const shape = { shape: model.config.inputShape };
+  return latentGridFigure(VAE_LATENT, model, shape, manifoldLatents(gridSize), gridSize, labels);
+}
+
+/**
+ * q(z) over p(z) for a 2-D latent: one draw z ~ q(z|x) for each of up to 2,000 examples of `data` (draws of the
+ * aggregate posterior q(z) = E_x q(z|x), coloured by label) over 2,000 draws of the prior, the picture an adversarial
+ * autoencoder draws of its codes. Null for a learned conditional prior p(z|c), which has no one p(z) to draw.
+ */
+export function aggregatePosteriorFigure(model: VAE, data: Dataset, seed: number): Figure | null {
+  if (model.config.latent !== 2 || model.priorNetwork instanceof ConditionalGaussianPrior) return null;
+  const prior = model.drawPrior(2000, undefined, { seed: deriveSeed(seed, 'prior') });
+  const draws = prior.dataSync();
+  prior.dispose();
+  const encode = (x: tf.Tensor2D, labels?: number[]) =>
+    tf.tidy(() => {
+      const q = model.posterior(x, model.context(labels, x.shape[0]));
+      return tf.reshape<tf.Rank.R2>(q.sample([], deriveSeed(seed, 'posterior')), [x.shape[0], 2]);
+    });
+  return latentOverPriorFigure(encode, data, draws, {
+    what: 'Draws z ~ q(z|x)',
+    priorName: model.config.prior === 'mixture' ? 'the mixture prior' : 'N(0, I)',
+  });
 }
 
 /** ELBO, reconstruction and KL per epoch, training and test together in each panel, and the KL weight. */
@@ -113,8 +93,8 @@ export function vaeCurvesFigure(history: ReadonlyArray<Record<string, number>>):
 }
 
 /**
- * Every picture that applies: `samples`; on images `reconstructions`, `latent`, `manifold` (2-D latent) and
- * `interpolation`; `curves` when there are two epochs or more.
+ * Every picture that applies: `samples`; on images `reconstructions`, `latent`, `latent-over-prior` and `manifold`
+ * (2-D latent) and `interpolation`; `curves` when there are two epochs or more.
  */
 export async function vaePictures(model: VAE, context: PictureContext): Promise<Picture[]> {
   const image = model.config.inputShape.length === 3;
@@ -125,6 +105,8 @@ export async function vaePictures(model: VAE, context: PictureContext): Promise<
   if (image) {
     pictures.push({ name: 'reconstructions', figure: reconstructionsFigure(model, shown) });
     pictures.push({ name: 'latent', figure: latentScatterFigure(model, shown) });
+    const overPrior = aggregatePosteriorFigure(model, shown, deriveSeed(context.seed, 'latent-over-prior'));
+    if (overPrior !== null) pictures.push({ name: 'latent-over-prior', figure: overPrior });
     if (model.config.latent === 2) pictures.push({ name: 'manifold', figure: manifoldFigure(model) });
     pictures.push({ name: 'interpolation', figure: interpolationFigure(VAE_LATENT, model, shown) });
   } else pictures.push({ name: 'latent', figure: latentScatterFigure(model, shown) });
