@@ -59,7 +59,7 @@ describe('errors', () => {
     [
       'an unknown kind',
       ['train', 'gan9'],
-      /unknown kind 'gan9' for train \(expected one of vae, beta-vae, iwae, cvae, flow, gan, infogan, helmholtz\)/,
+      /unknown kind 'gan9' for train \(expected one of vae, beta-vae, iwae, cvae, flow, gan, infogan, aae, bigan, ali, cyclegan, helmholtz\)/,
     ],
     ['a kind of the other verb', ['train', 'gmm'], /gmm is fitted: latentlab fit gmm/],
     [

@@ -23,8 +23,22 @@ export type {
   StepFamily,
   StepResult,
 } from './family.js';
-export { curvesFigure, interpolationFigure, MAX_GRID_IMAGES, planePoints, samplesFigure } from './figures.js';
-export type { InterpolationFigureOptions } from './figures.js';
+export {
+  curvesFigure,
+  interpolationFigure,
+  latentCodesFigure,
+  latentGridFigure,
+  latentOverPriorFigure,
+  latentReconstructionsFigure,
+  MAX_GRID_IMAGES,
+  planePoints,
+  samplesFigure,
+} from './figures.js';
+export type {
+  InterpolationFigureOptions,
+  LatentCodesFigureOptions,
+  LatentOverPriorOptions,
+} from './figures.js';
 
 // The VAE family.
 export { vaeFamily } from './vae/index.js';
@@ -53,6 +67,7 @@ export { evaluateVae, ACTIVE_UNIT_THRESHOLD } from './vae/evaluate.js';
 export type { EvaluateOptions as VaeEvaluateOptions, VaeEvaluation } from './vae/evaluate.js';
 export { vaeSamples, VAE_LATENT } from './vae/samples.js';
 export {
+  aggregatePosteriorFigure,
   latentScatterFigure,
   manifoldFigure,
   reconstructionsFigure,
@@ -143,6 +158,78 @@ export {
   ganSamplesFigure,
   generatorArrows,
 } from './gan/pictures.js';
+
+// The adversarial autoencoder family.
+export { aaeFamily } from './aae/index.js';
+export { AdversarialAutoencoder, estimateAaeParameters } from './aae/model.js';
+export type { AaeStep } from './aae/model.js';
+export { resolveAaeConfig, AAE_OPTIONS } from './aae/config.js';
+export type { AaeConfig } from './aae/config.js';
+export {
+  AAE_PRIORS,
+  createAaePrior,
+  MIXTURE_PRIOR,
+  PRIOR_COMPONENTS,
+  SWISS_ROLL_PRIOR,
+} from './aae/priors.js';
+export type { AaePrior, AaePriorKind, PriorSampleOptions } from './aae/priors.js';
+export { evaluateAae } from './aae/evaluate.js';
+export type { AaeEvaluateOptions, AaeEvaluation } from './aae/evaluate.js';
+export { AAE_LATENT, aaePictures, aaeSamples } from './aae/pictures.js';
+
+// The ALI/BiGAN family.
+export { biganFamily } from './bigan/index.js';
+export { BiganModel } from './bigan/model.js';
+export type { PairLogits } from './bigan/model.js';
+export { resolveBiganConfig, BIGAN_KINDS, BIGAN_OPTIONS } from './bigan/config.js';
+export type { BiganConfig, BiganKind } from './bigan/config.js';
+export { biganDiscriminatorLoss, biganEncoderGeneratorLoss } from './bigan/losses.js';
+export {
+  BIGAN_LEAKY_SLOPE,
+  BiganEncoder,
+  BiganGenerator,
+  BiganHiddenLayers,
+  estimateBiganParameters,
+  JointDiscriminator,
+} from './bigan/networks.js';
+export type { BiganHiddenLayersOptions } from './bigan/networks.js';
+export { evaluateBigan } from './bigan/evaluate.js';
+export type { BiganEvaluation } from './bigan/evaluate.js';
+export { BIGAN_LATENT, biganSamples } from './bigan/samples.js';
+export { biganPictures } from './bigan/pictures.js';
+
+// The CycleGAN family.
+export { cycleganFamily } from './cyclegan/index.js';
+export { CycleGanModel, CYCLEGAN_BANK_SIZE, estimateCycleGanParameters } from './cyclegan/model.js';
+export { resolveCycleGanConfig, CYCLEGAN_DEFAULT_PAIR, CYCLEGAN_OPTIONS } from './cyclegan/config.js';
+export type { CycleGanConfig } from './cyclegan/config.js';
+export {
+  CYCLEGAN_LOSSES,
+  cycleGanDiscriminatorObjective,
+  cycleGanGeneratorObjective,
+  meanAbsoluteError,
+} from './cyclegan/losses.js';
+export type {
+  CycleGanLoss,
+  CycleGanNetworks,
+  CycleGanWeights,
+  GeneratorObjective,
+} from './cyclegan/losses.js';
+export {
+  DOMAIN_TRANSFORMS,
+  domainOf,
+  imageTransform,
+  quarterTurnIndices,
+  splitBatch,
+  splitDomains,
+} from './cyclegan/domains.js';
+export type { DomainBatch, DomainSplit, ImageTransform, TransformName } from './cyclegan/domains.js';
+export { CYCLEGAN_EVALUATION_POINTS, evaluateCycleGan } from './cyclegan/evaluate.js';
+export type { CycleGanEvaluationOptions } from './cyclegan/evaluate.js';
+export { cycleGanSamples, domainBDraws } from './cyclegan/samples.js';
+export { cycleGanPictures, translationFigure, translationsFigure } from './cyclegan/pictures.js';
+export { translationSpec } from './cyclegan/translation-figure.js';
+export type { TranslationPanel, TranslationSpecOptions } from './cyclegan/translation-figure.js';
 
 // The Helmholtz machine family.
 export { helmholtzFamily } from './helmholtz/index.js';

@@ -4,6 +4,9 @@
  * under `families/` and one entry here.
  */
 import type { Family } from './family.js';
+import { aaeFamily } from './aae/index.js';
+import { biganFamily } from './bigan/index.js';
+import { cycleganFamily } from './cyclegan/index.js';
 import { flowFamily } from './flow/index.js';
 import { ganFamily } from './gan/index.js';
 import { helmholtzFamily } from './helmholtz/index.js';
@@ -11,7 +14,16 @@ import { mixtureFamily } from './mixture/index.js';
 import { vaeFamily } from './vae/index.js';
 
 /** The families, in the order the command line lists them. */
-export const FAMILIES: readonly Family[] = [vaeFamily, flowFamily, mixtureFamily, ganFamily, helmholtzFamily];
+export const FAMILIES: readonly Family[] = [
+  vaeFamily,
+  flowFamily,
+  mixtureFamily,
+  ganFamily,
+  aaeFamily,
+  biganFamily,
+  cycleganFamily,
+  helmholtzFamily,
+];
 
 /** The family that trains `kind` (`vae`, `flow`, `gmm`, ...), or undefined. */
 export function familyOfKind(kind: string, families: readonly Family[] = FAMILIES): Family | undefined {
