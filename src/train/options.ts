@@ -146,6 +146,51 @@ export function learningRateOption(
 }
 
 /**
+ * The hidden widths of a network as an option (`--hidden 512,256`, `--d-hidden ...`): positive integers, each a size
+ * the memory estimate checks.
+ *
+ * @example
+ * widthsOption('discriminatorHidden', [256, 256], "hidden widths of the discriminator's MLP, comma-separated", {
+ *   flag: 'd-hidden',
+ * });
+ */
+export function widthsOption(
+  name: string,
+  defaultWidths: OptionDefault,
+  help: string,
+  { flag, max = 8192 }: { flag?: string; max?: number } = {},
+): OptionSpec {
+  return {
+    name,
+    ...(flag === undefined ? {} : { flag }),
+    sizes: true,
+    type: 'integers',
+    min: 1,
+    max,
+    placeholder: '<widths>',
+    default: defaultWidths,
+    help,
+  };
+}
+
+/**
+ * Adam's moment decays beta1 (0.5 by default, as DCGAN and the adversarial papers after it train) and beta2 (0.999)
+ * as options, for a family whose optimizers all share them.
+ */
+export function adamBetaOptions(beta1Help = "both Adams' first-moment decay"): OptionSpec[] {
+  const decay = (name: string, value: number, help: string): OptionSpec => ({
+    name,
+    type: 'number',
+    min: 0,
+    max: 0.999999,
+    default: value,
+    placeholder: '<b>',
+    help,
+  });
+  return [decay('beta1', 0.5, beta1Help), decay('beta2', 0.999, "both Adams' second-moment decay")];
+}
+
+/**
  * The kind of data an example of shape `shape` is (`[d]`: a vector, `[height, width, channels]`: an image), or an
  * `OptionError` naming `inputShape`.
  */

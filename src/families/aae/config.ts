@@ -8,8 +8,9 @@ import {
   configFields,
   learningRateOption,
   OptionError,
-  resolveConfigFields,
   type OptionSpec,
+  resolveConfigFields,
+  widthsOption,
 } from '../../train/options.js';
 import { AAE_PRIORS, PRIOR_COMPONENTS, type AaePriorKind } from './priors.js';
 
@@ -65,27 +66,18 @@ export const AAE_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<d>',
     help: 'dimensions of the codes z = E(x) (the mixture and swiss-roll priors need 2)',
   },
-  {
-    name: 'hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 16384,
-    placeholder: '<widths>',
-    default: [512, 256],
-    help: 'hidden layer widths of the encoder (the decoder mirrors them), comma-separated',
-  },
-  {
-    name: 'discriminatorHidden',
-    flag: 'd-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: [256, 256],
-    help: 'hidden layer widths of the discriminator on the codes, comma-separated',
-  },
+  widthsOption(
+    'hidden',
+    [512, 256],
+    'hidden layer widths of the encoder (the decoder mirrors them), comma-separated',
+    { max: 16384 },
+  ),
+  widthsOption(
+    'discriminatorHidden',
+    [256, 256],
+    'hidden layer widths of the discriminator on the codes, comma-separated',
+    { flag: 'd-hidden' },
+  ),
   {
     name: 'prior',
     type: 'choice',

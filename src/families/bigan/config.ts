@@ -16,11 +16,13 @@
  * https://arxiv.org/abs/1606.00704
  */
 import {
+  adamBetaOptions,
   checkInputShape,
   configFields,
   OptionError,
-  resolveConfigFields,
   type OptionSpec,
+  resolveConfigFields,
+  widthsOption,
 } from '../../train/options.js';
 
 /** `bigan`: a deterministic encoder z = E(x) (Donahue et al.); `ali`: a Gaussian one, z = mu(x) + sigma(x) eps. */
@@ -70,39 +72,24 @@ export const BIGAN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<n>',
     help: 'dimensions of z ~ N(0, I), the encoder output and the generator input (BiGAN: 50 on MNIST)',
   },
-  {
-    name: 'encoderHidden',
-    flag: 'e-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [512, 512] : [64, 64]),
-    help: "hidden widths of the encoder's MLP, comma-separated",
-  },
-  {
-    name: 'generatorHidden',
-    flag: 'g-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [512, 512] : [64, 64]),
-    help: "hidden widths of the generator's MLP, comma-separated",
-  },
-  {
-    name: 'discriminatorHidden',
-    flag: 'd-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [512, 512] : [128, 128]),
-    help: "hidden widths of the discriminator's MLP on concat(x, z), comma-separated",
-  },
+  widthsOption(
+    'encoderHidden',
+    (c) => (isImage(c) ? [512, 512] : [64, 64]),
+    "hidden widths of the encoder's MLP, comma-separated",
+    { flag: 'e-hidden' },
+  ),
+  widthsOption(
+    'generatorHidden',
+    (c) => (isImage(c) ? [512, 512] : [64, 64]),
+    "hidden widths of the generator's MLP, comma-separated",
+    { flag: 'g-hidden' },
+  ),
+  widthsOption(
+    'discriminatorHidden',
+    (c) => (isImage(c) ? [512, 512] : [128, 128]),
+    "hidden widths of the discriminator's MLP on concat(x, z), comma-separated",
+    { flag: 'd-hidden' },
+  ),
   {
     name: 'batchNorm',
     type: 'boolean',
@@ -138,24 +125,7 @@ export const BIGAN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<rate>',
     help: "the discriminator's Adam learning rate",
   },
-  {
-    name: 'beta1',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.5,
-    placeholder: '<b>',
-    help: "both Adams' first-moment decay (0.5 in both papers)",
-  },
-  {
-    name: 'beta2',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.999,
-    placeholder: '<b>',
-    help: "both Adams' second-moment decay",
-  },
+  ...adamBetaOptions("both Adams' first-moment decay (0.5 in both papers)"),
   {
     name: 'discriminatorSteps',
     flag: 'd-steps',

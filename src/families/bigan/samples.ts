@@ -5,6 +5,7 @@ import * as tf from '../../engine/tf.js';
 import { nextSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
 import { OptionError } from '../../train/options.js';
+import { drawnDataset } from '../drawn.js';
 import type { LatentCodes, SampleOptions } from '../family.js';
 import type { BiganModel } from './model.js';
 
@@ -22,18 +23,10 @@ export function biganSamples(
 ): Dataset {
   if (labels !== undefined)
     throw new OptionError('labels', `cannot be given: a ${model.config.kind} model is unconditional`);
-  const x = tf.tidy(() => model.generate(model.noise(n, seed ?? nextSeed(), temperature)));
-  const values = x.dataSync() as Float32Array;
-  x.dispose();
-  return {
-    name: 'samples',
-    kind: model.isImage ? 'image' : 'vector',
-    shape: [...model.config.inputShape],
-    values,
-    labels: null,
-    n,
-    numClasses: 0,
-  };
+  return drawnDataset(
+    tf.tidy(() => model.generate(model.noise(n, seed ?? nextSeed(), temperature))),
+    model.config.inputShape,
+  );
 }
 
 /** An ALI/BiGAN's latent codes: E(x) (ALI: the mean mu(x) of q(z | x)), decoded by G. */

@@ -6,11 +6,13 @@
 import { isToy2dName, TOY2D_NAMES, type Toy2dName } from '../../data/toy2d.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import {
+  adamBetaOptions,
   checkInputShape,
   configFields,
   OptionError,
-  resolveConfigFields,
   type OptionSpec,
+  resolveConfigFields,
+  widthsOption,
 } from '../../train/options.js';
 import { DOMAIN_TRANSFORMS, imageTransform, type TransformName } from './domains.js';
 import { CYCLEGAN_LOSSES, type CycleGanLoss } from './losses.js';
@@ -99,27 +101,17 @@ export const CYCLEGAN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<lambda>',
     help: 'lambda_id, the weight of the identity terms ||G(b) - b||_1 + ||F(a) - a||_1 (0: left out)',
   },
-  {
-    name: 'hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [256] : [64, 64]),
-    help: 'hidden widths of the MLPs of both generators (G: A -> B and F: B -> A; each beside a linear map), comma-separated',
-  },
-  {
-    name: 'discriminatorHidden',
-    flag: 'd-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [256] : [64, 64]),
-    help: "hidden widths of both discriminators' MLPs (D_A and D_B), comma-separated",
-  },
+  widthsOption(
+    'hidden',
+    (c) => (isImage(c) ? [256] : [64, 64]),
+    'hidden widths of the MLPs of both generators (G: A -> B and F: B -> A; each beside a linear map), comma-separated',
+  ),
+  widthsOption(
+    'discriminatorHidden',
+    (c) => (isImage(c) ? [256] : [64, 64]),
+    "hidden widths of both discriminators' MLPs (D_A and D_B), comma-separated",
+    { flag: 'd-hidden' },
+  ),
   {
     name: 'activation',
     type: 'choice',
@@ -150,24 +142,7 @@ export const CYCLEGAN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<rate>',
     help: "the discriminators' Adam learning rate (the paper's 2e-4)",
   },
-  {
-    name: 'beta1',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.5,
-    placeholder: '<b>',
-    help: "both Adams' first-moment decay (the paper's 0.5)",
-  },
-  {
-    name: 'beta2',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.999,
-    placeholder: '<b>',
-    help: "both Adams' second-moment decay",
-  },
+  ...adamBetaOptions("both Adams' first-moment decay (the paper's 0.5)"),
 ];
 
 /** The fields every configuration fills from its options; `target` and `transform` depend on the data. */

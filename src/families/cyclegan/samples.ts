@@ -9,6 +9,7 @@ import { deriveSeed, Random, resolveSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
 import { sampleToy2d } from '../../data/toy2d.js';
 import { OptionError } from '../../train/options.js';
+import { drawnDataset } from '../drawn.js';
 import type { SampleOptions } from '../family.js';
 import type { CycleGanModel } from './model.js';
 
@@ -60,16 +61,8 @@ export function cycleGanSamples(
       'cannot be given: a CycleGAN translates draws of domain B, it has no noise',
     );
   if (!Number.isInteger(n) || n < 1) throw new OptionError('n', `must be a positive integer, got ${n}`);
-  const x = tf.tidy(() => model.translate('ba', domainBDraws(model, n, seed)));
-  const values = x.dataSync() as Float32Array;
-  x.dispose();
-  return {
-    name: 'samples',
-    kind: model.isImage ? 'image' : 'vector',
-    shape: [...model.config.inputShape],
-    values,
-    labels: null,
-    n,
-    numClasses: 0,
-  };
+  return drawnDataset(
+    tf.tidy(() => model.translate('ba', domainBDraws(model, n, seed))),
+    model.config.inputShape,
+  );
 }

@@ -7,6 +7,7 @@ import { deriveSeed, resolveSeed } from '../../engine/random.js';
 import type { Dataset } from '../../data/dataset.js';
 import { assignWeights } from '../../io/checkpoint.js';
 import { OptionError } from '../../train/options.js';
+import { drawnDataset } from '../drawn.js';
 import type { Metrics, StepFamily } from '../family.js';
 import { FLOW_OPTIONS, resolveFlowConfig, type FlowArch, type FlowConfig } from './config.js';
 import { evaluateFlow } from './evaluate.js';
@@ -29,17 +30,10 @@ function samples(
     });
     return flow.isImage ? tf.clipByValue(drawn, 0, 1) : drawn;
   });
-  const values = x.dataSync() as Float32Array;
-  x.dispose();
-  return {
-    name: 'samples',
-    kind: flow.isImage ? 'image' : 'vector',
-    shape: [...flow.config.inputShape],
-    values,
+  return drawnDataset(x, flow.config.inputShape, {
     labels: labels === undefined ? null : Int32Array.from(labels),
-    n,
     numClasses: k,
-  };
+  });
 }
 
 /**

@@ -9,12 +9,14 @@ import type { DataKind } from '../../data/dataset.js';
 import { ACTIVATIONS, type Activation } from '../../nn/activations.js';
 import { FLOW_ARCHS, type FlowArch } from '../flow/config.js';
 import {
+  adamBetaOptions,
   checkInputShape,
   checkOptionValue,
   defaultOf,
   OptionError,
-  usedBy,
   type OptionSpec,
+  usedBy,
+  widthsOption,
 } from '../../train/options.js';
 
 /** The kinds of the GAN family: a plain GAN, and InfoGAN (a GAN whose codes a Q head reads back). */
@@ -150,28 +152,18 @@ export const GAN_OPTIONS: readonly OptionSpec[] = [
     kinds: ['infogan'],
     help: 'the weight of E[log Q(u | x)] in L_I (Q(u | x): a Gaussian of unit variance)',
   },
-  {
-    name: 'generatorHidden',
-    flag: 'g-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [256, 512] : [128, 128]),
-    help: "hidden widths of the generator's MLP (or a flow generator's coupling networks), comma-separated",
-  },
-  {
-    name: 'discriminatorHidden',
-    flag: 'd-hidden',
-    sizes: true,
-    type: 'integers',
-    min: 1,
-    max: 8192,
-    placeholder: '<widths>',
-    default: (c) => (isImage(c) ? [512, 256] : [128, 128]),
-    help: "hidden widths of the discriminator's MLP, comma-separated",
-  },
+  widthsOption(
+    'generatorHidden',
+    (c) => (isImage(c) ? [256, 512] : [128, 128]),
+    "hidden widths of the generator's MLP (or a flow generator's coupling networks), comma-separated",
+    { flag: 'g-hidden' },
+  ),
+  widthsOption(
+    'discriminatorHidden',
+    (c) => (isImage(c) ? [512, 256] : [128, 128]),
+    "hidden widths of the discriminator's MLP, comma-separated",
+    { flag: 'd-hidden' },
+  ),
   {
     name: 'channels',
     sizes: true,
@@ -256,24 +248,7 @@ export const GAN_OPTIONS: readonly OptionSpec[] = [
     placeholder: '<rate>',
     help: "the discriminator's Adam learning rate",
   },
-  {
-    name: 'beta1',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.5,
-    placeholder: '<b>',
-    help: "both Adams' first-moment decay",
-  },
-  {
-    name: 'beta2',
-    type: 'number',
-    min: 0,
-    max: 0.999999,
-    default: 0.999,
-    placeholder: '<b>',
-    help: "both Adams' second-moment decay",
-  },
+  ...adamBetaOptions(),
   {
     name: 'discriminatorSteps',
     flag: 'd-steps',
