@@ -35,7 +35,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['vitest.config.ts', 'eslint.config.js'],
+    files: ['vitest.config.ts', 'eslint.config.js', 'studio/vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
 );

@@ -1,0 +1,170 @@
+/**
+ * The studio page: its controls, the worker that trains, and the canvases that show what it reports.
+ */
+import { TOY2D_NAMES } from '../src/data/toy2d.js';
+import type { DensityFrame, FlowSetup, FromWorker, ToWorker } from './protocol.js';
+import { queryOfSetup, setupFromQuery } from './url.js';
+
+const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = element<HTMLParagraphElement>('status');
+const errorLine = element<HTMLParagraphElement>('error');
+const inputs = {
+  density: element<HTMLSelectElement>('density'),
+  seed: element<HTMLInputElement>('seed'),
+  layers: element<HTMLInputElement>('layers'),
+  hidden: element<HTMLInputElement>('hidden'),
+  lr: element<HTMLInputElement>('lr'),
+};
+for (const name of TOY2D_NAMES) inputs.density.add(new Option(name, name));
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (message: ToWorker) => worker.postMessage(message);
+
+let setup: FlowSetup;
+const losses: Array<{ step: number; loss: number }> = [];
+const heldOut: Array<{ step: number; loss: number }> = [];
+
+function showSetup(s: FlowSetup): void {
+  inputs.density.value = s.density;
+  inputs.seed.value = String(s.seed);
+  inputs.layers.value = String(s.layers);
+  inputs.hidden.value = String(s.hidden);
+  inputs.lr.value = String(s.learningRate);
+}
+
+/** Read the controls into a set-up, through the URL parser so that the page and a link accept the same values. */
+function readSetup(): FlowSetup {
+  const query = new URLSearchParams({
+    density: inputs.density.value,
+    seed: inputs.seed.value,
+    layers: inputs.layers.value,
+    hidden: inputs.hidden.value,
+    lr: inputs.lr.value,
+    batch: String(setup.batchSize),
+  });
+  return setupFromQuery(`?${query.toString()}`);
+}
+
+function reset(): void {
+  try {
+    setup = readSetup();
+    errorLine.textContent = '';
+  } catch (e) {
+    errorLine.textContent = e instanceof Error ? e.message : String(e);
+    return;
+  }
+  history.replaceState(null, '', `${location.pathname}${queryOfSetup(setup)}`);
+  losses.length = 0;
+  heldOut.length = 0;
+  send({ type: 'setup', setup });
+}
+
+/** A colour from dark blue (low) to yellow (high) for t in [0, 1]. */
+function colour(t: number): [number, number, number] {
+  const u = Math.min(1, Math.max(0, t));
+  return [Math.round(30 + 225 * u), Math.round(20 + 210 * u ** 0.8), Math.round(90 + 60 * (1 - u))];
+}
+
+function drawDensity(frame: DensityFrame): void {
+  const canvas = element<HTMLCanvasElement>('density-canvas');
+  const context = canvas.getContext('2d')!;
+  const { size, extent, logDensity } = frame;
+  const image = context.createImageData(size, size);
+  const finite = logDensity.filter((v) => Number.isFinite(v));
+  const top = Math.max(...finite);
+  const bottom = top - 8;
+  for (let k = 0; k < size * size; k++) {
+    const [r, g, b] = colour((logDensity[k] - bottom) / (top - bottom));
+    image.data.set([r, g, b, 255], 4 * k);
+  }
+  const cells = document.createElement('canvas');
+  cells.width = size;
+  cells.height = size;
+  cells.getContext('2d')!.putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  const toPixel = (x: number, y: number): [number, number] => [
+    ((x + extent) / (2 * extent)) * canvas.width,
+    ((extent - y) / (2 * extent)) * canvas.height,
+  ];
+  const dots = (points: Float32Array, fill: string) => {
+    context.fillStyle = fill;
+    for (let i = 0; i + 1 < points.length; i += 2) {
+      const [px, py] = toPixel(points[i], points[i + 1]);
+      context.fillRect(px - 1, py - 1, 2, 2);
+    }
+  };
+  dots(frame.data, 'rgba(80, 160, 255, 0.6)');
+  dots(frame.samples, 'rgba(255, 140, 0, 0.8)');
+}
+
+function drawLosses(): void {
+  const canvas = element<HTMLCanvasElement>('loss-canvas');
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = 'white';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  const all = [...losses, ...heldOut].filter((p) => Number.isFinite(p.loss));
+  if (all.length < 2) return;
+  const last = Math.max(...all.map((p) => p.step), 1);
+  const low = Math.min(...all.map((p) => p.loss));
+  const high = Math.max(...all.map((p) => p.loss));
+  const line = (points: typeof losses, stroke: string) => {
+    context.strokeStyle = stroke;
+    context.beginPath();
+    points.forEach((p, i) => {
+      const x = (p.step / last) * (canvas.width - 10) + 5;
+      const y = canvas.height - 5 - ((p.loss - low) / (high - low || 1)) * (canvas.height - 10);
+      if (i === 0) context.moveTo(x, y);
+      else context.lineTo(x, y);
+    });
+    context.stroke();
+  };
+  line(losses, '#aaa');
+  line(heldOut, '#000');
+}
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'ready':
+      element('backend').textContent = `TensorFlow.js backend: ${message.backend}`;
+      reset();
+      break;
+    case 'progress':
+      if (Number.isFinite(message.loss)) losses.push({ step: message.step, loss: message.loss });
+      if (message.heldOut !== null) heldOut.push({ step: message.step, loss: message.heldOut });
+      status.textContent =
+        `step ${message.step}` +
+        (heldOut.length > 0 ? ` · held-out -log q(x) ${heldOut.at(-1)!.loss.toFixed(4)}` : '');
+      status.dataset.step = String(message.step);
+      if (heldOut.length > 0) status.dataset.heldOut = String(heldOut.at(-1)!.loss);
+      if (message.heldOut !== null || message.step % 10 === 0) drawLosses();
+      break;
+    case 'frame':
+      drawDensity(message.frame);
+      break;
+    case 'error':
+      errorLine.textContent = message.message;
+      break;
+  }
+};
+worker.onerror = (event) => {
+  errorLine.textContent = `the training worker failed: ${event.message}`;
+};
+
+element('play').addEventListener('click', () => send({ type: 'play' }));
+element('pause').addEventListener('click', () => send({ type: 'pause' }));
+element('step').addEventListener('click', () => send({ type: 'step' }));
+element('reset').addEventListener('click', reset);
+element<HTMLInputElement>('slow').addEventListener('change', (event) =>
+  send({ type: 'speed', delayMs: (event.target as HTMLInputElement).checked ? 250 : 0 }),
+);
+for (const input of Object.values(inputs)) input.addEventListener('change', reset);
+
+try {
+  setup = setupFromQuery(location.search);
+} catch (e) {
+  errorLine.textContent = e instanceof Error ? e.message : String(e);
+  setup = setupFromQuery('');
+}
+showSetup(setup);

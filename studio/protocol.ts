@@ -1,0 +1,45 @@
+/**
+ * The messages between the studio page and its training worker. The worker owns the model and the TensorFlow.js
+ * engine; the page only draws what the worker reports, so it stays responsive however long a step takes.
+ */
+
+/** A flow panel's set-up: everything that decides a run, and what the page keeps in its URL. */
+export interface FlowSetup {
+  /** A toy 2-D density of the registry (`moons`, `ring8`, ...). */
+  density: string;
+  seed: number;
+  /** Coupling layers of the RealNVP flow. */
+  layers: number;
+  /** The width of the coupling networks' hidden layers (two of them). */
+  hidden: number;
+  learningRate: number;
+  batchSize: number;
+}
+
+/** Page to worker. */
+export type ToWorker =
+  | { type: 'setup'; setup: FlowSetup }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'speed'; delayMs: number };
+
+/** The model's density on a square grid, with samples, for the canvas. */
+export interface DensityFrame {
+  /** log q(x) at the grid's cell centres, row by row from the top. */
+  logDensity: Float32Array;
+  size: number;
+  /** The square [-extent, extent]^2 the grid covers. */
+  extent: number;
+  /** Samples of the model, x and y interleaved. */
+  samples: Float32Array;
+  /** Held-out points of the data, x and y interleaved. */
+  data: Float32Array;
+}
+
+/** Worker to page. */
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'progress'; step: number; loss: number; heldOut: number | null; playing: boolean }
+  | { type: 'frame'; step: number; frame: DensityFrame }
+  | { type: 'error'; message: string };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETUP, queryOfSetup, setupFromQuery } from './url.js';
+
+describe('the studio set-up in the URL', () => {
+  it('fills in what the URL leaves out', () => {
+    expect(setupFromQuery('?density=ring8&seed=3')).toEqual({ ...DEFAULT_SETUP, density: 'ring8', seed: 3 });
+    expect(setupFromQuery('')).toEqual(DEFAULT_SETUP);
+  });
+
+  it('round-trips every field, and writes only what differs from the defaults', () => {
+    const setup = { density: 'grid25', seed: 12, layers: 4, hidden: 32, learningRate: 0.003, batchSize: 128 };
+    const query = queryOfSetup(setup);
+    expect(query).toBe('?density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128');
+    expect(setupFromQuery(query)).toEqual(setup);
+    expect(queryOfSetup(DEFAULT_SETUP)).toBe('');
+  });
+
+  it.each([
+    ['?density=spiral9', /'density' must be one of .*moons.*got 'spiral9'/],
+    ['?seed=-1', /'seed' must be an integer in \[0, 2147483647\], got '-1'/],
+    ['?layers=0', /'layers' must be an integer in \[1, 32\], got '0'/],
+    ['?hidden=1.5', /'hidden' must be an integer/],
+    ['?lr=abc', /'lr' must be a number in \(0, 1\), got 'abc'/],
+    ['?lr=', /'lr' must be a number/],
+    ['?batch=1', /'batch' must be an integer in \[2, 4096\]/],
+  ])('refuses %s, naming the parameter', (query, message) => {
+    expect(() => setupFromQuery(query)).toThrow(message);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`.
+ * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
+ */
+import { TOY2D_NAMES } from '../src/data/toy2d.js';
+import type { FlowSetup } from './protocol.js';
+
+/** The set-up of a fresh page: the flow family's 2-D defaults on two moons. */
+export const DEFAULT_SETUP: FlowSetup = {
+  density: 'moons',
+  seed: 0,
+  layers: 8,
+  hidden: 64,
+  learningRate: 1e-3,
+  batchSize: 256,
+};
+
+const KEYS: Record<keyof FlowSetup, string> = {
+  density: 'density',
+  seed: 'seed',
+  layers: 'layers',
+  hidden: 'hidden',
+  learningRate: 'lr',
+  batchSize: 'batch',
+};
+
+/** An integer in [min, max] from the URL parameter `key`. */
+function integer(value: string, key: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new RangeError(`URL parameter '${key}' must be an integer in [${min}, ${max}], got '${value}'`);
+  return n;
+}
+
+/**
+ * The set-up that the query string `search` describes (`location.search`), defaults filled in.
+ *
+ * @example
+ * setupFromQuery('?density=ring8&seed=2'); // { ...DEFAULT_SETUP, density: 'ring8', seed: 2 }
+ */
+export function setupFromQuery(search: string): FlowSetup {
+  const params = new URLSearchParams(search);
+  const setup = { ...DEFAULT_SETUP };
+  const get = (field: keyof FlowSetup) => params.get(KEYS[field]);
+  const density = get('density');
+  if (density !== null) {
+    if (!(TOY2D_NAMES as readonly string[]).includes(density))
+      throw new RangeError(
+        `URL parameter 'density' must be one of ${TOY2D_NAMES.join(', ')}, got '${density}'`,
+      );
+    setup.density = density;
+  }
+  const seed = get('seed');
+  if (seed !== null) setup.seed = integer(seed, 'seed', 0, 2 ** 31 - 1);
+  const layers = get('layers');
+  if (layers !== null) setup.layers = integer(layers, 'layers', 1, 32);
+  const hidden = get('hidden');
+  if (hidden !== null) setup.hidden = integer(hidden, 'hidden', 1, 512);
+  const batch = get('batchSize');
+  if (batch !== null) setup.batchSize = integer(batch, 'batch', 2, 4096);
+  const lr = get('learningRate');
+  if (lr !== null) {
+    const rate = Number(lr);
+    if (!(rate > 0 && rate < 1) || lr.trim() === '')
+      throw new RangeError(`URL parameter 'lr' must be a number in (0, 1), got '${lr}'`);
+    setup.learningRate = rate;
+  }
+  return setup;
+}
+
+/** The query string of a set-up, with only what differs from the defaults (`?` alone when nothing does). */
+export function queryOfSetup(setup: FlowSetup): string {
+  const params = new URLSearchParams();
+  for (const field of Object.keys(KEYS) as Array<keyof FlowSetup>)
+    if (setup[field] !== DEFAULT_SETUP[field]) params.set(KEYS[field], String(setup[field]));
+  const query = params.toString();
+  return query === '' ? '' : `?${query}`;
+}

@@ -1,0 +1,34 @@
+// The studio's build: `vite build --config studio/vite.config.ts` writes the static site into dist/studio, with
+// the wasm backend's binaries beside it in wasm/ (the worker points setWasmPaths there). `npm run build` runs it.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '..', 'dist', 'studio');
+
+/** Copy @tensorflow/tfjs-backend-wasm's .wasm files into the built site's wasm/ folder. */
+function wasmBinaries(): Plugin {
+  return {
+    name: 'latentlab-wasm-binaries',
+    apply: 'build',
+    closeBundle() {
+      const require = createRequire(import.meta.url);
+      const from = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+      mkdirSync(join(outDir, 'wasm'), { recursive: true });
+      for (const file of readdirSync(from).filter((f) => f.endsWith('.wasm')))
+        copyFileSync(join(from, file), join(outDir, 'wasm', file));
+    },
+  };
+}
+
+export default defineConfig({
+  root: here,
+  base: './',
+  logLevel: 'warn',
+  build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8000 },
+  worker: { format: 'es' },
+  plugins: [wasmBinaries()],
+});
