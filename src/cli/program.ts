@@ -15,6 +15,7 @@ import { infoCommand } from './commands/info.js';
 import { interpolateCommand } from './commands/interpolate.js';
 import { probeCommand } from './commands/probe.js';
 import { sampleCommand } from './commands/sample.js';
+import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
 import { formatError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIO): Command {
     sampleCommand,
     interpolateCommand,
     probeCommand,
+    studioCommand,
     classifierCommand,
     dataCommand,
     docsCommand,
