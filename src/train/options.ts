@@ -146,6 +146,30 @@ export function learningRateOption(
 }
 
 /**
+ * The Adam learning rate of one player of an adversarial family, as an option: `--lr-d` (`discriminatorLr`) or
+ * `--lr-g` (`generatorLr`).
+ *
+ * @example
+ * playerRateOption('discriminatorLr', 2e-4, "the discriminator's Adam learning rate");
+ */
+export function playerRateOption(
+  name: 'discriminatorLr' | 'generatorLr',
+  defaultRate: OptionDefault,
+  help: string,
+): OptionSpec {
+  return {
+    name,
+    flag: name === 'discriminatorLr' ? 'lr-d' : 'lr-g',
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: defaultRate,
+    placeholder: '<rate>',
+    help,
+  };
+}
+
+/**
  * The hidden widths of a network as an option (`--hidden 512,256`, `--d-hidden ...`): positive integers, each a size
  * the memory estimate checks.
  *

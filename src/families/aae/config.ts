@@ -9,6 +9,7 @@ import {
   learningRateOption,
   OptionError,
   type OptionSpec,
+  playerRateOption,
   resolveConfigFields,
   widthsOption,
 } from '../../train/options.js';
@@ -92,16 +93,7 @@ export const AAE_OPTIONS: readonly OptionSpec[] = [
     help: "the discriminator also reads the one-hot label, and each code is matched to its label's component (labelled data of 10 classes, --prior mixture or swiss-roll)",
   },
   learningRateOption('Adam learning rate of the reconstruction phase (encoder and decoder)'),
-  {
-    name: 'discriminatorLr',
-    flag: 'lr-d',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: 2e-4,
-    placeholder: '<rate>',
-    help: "the discriminator's Adam learning rate",
-  },
+  playerRateOption('discriminatorLr', 2e-4, "the discriminator's Adam learning rate"),
   {
     name: 'generatorLr',
     flag: 'lr-g',

@@ -11,6 +11,7 @@ import {
   configFields,
   OptionError,
   type OptionSpec,
+  playerRateOption,
   resolveConfigFields,
   widthsOption,
 } from '../../train/options.js';
@@ -119,29 +120,15 @@ export const CYCLEGAN_OPTIONS: readonly OptionSpec[] = [
     default: (c) => (isImage(c) ? 'leaky-relu' : 'relu'),
     help: 'hidden activation of the four networks',
   },
-  {
-    name: 'generatorLr',
-    flag: 'lr-g',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    // On MNIST (invert-rotate, 8 epochs, the generators of `networks.ts`), 2e-3 collapsed: one class drawn, cycle
-    // errors 0.17 and 0.13 per pixel; 1e-3 learned (cycle errors 0.07 to 0.14, Frechet distances 300 to 420 from
-    // 1,750). The paper's 2e-4 (tried with plain MLP generators only) had not left the median after 5 epochs.
-    default: 1e-3,
-    placeholder: '<rate>',
-    help: "the generators' Adam learning rate (the paper's is 2e-4)",
-  },
-  {
-    name: 'discriminatorLr',
-    flag: 'lr-d',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: (c) => (isImage(c) ? 2e-4 : 1e-3),
-    placeholder: '<rate>',
-    help: "the discriminators' Adam learning rate (the paper's 2e-4)",
-  },
+  // On MNIST (invert-rotate, 8 epochs, the generators of `networks.ts`), 2e-3 collapsed: one class drawn, cycle
+  // errors 0.17 and 0.13 per pixel; 1e-3 learned (cycle errors 0.07 to 0.14, Frechet distances 300 to 420 from
+  // 1,750). The paper's 2e-4 (tried with plain MLP generators only) had not left the median after 5 epochs.
+  playerRateOption('generatorLr', 1e-3, "the generators' Adam learning rate (the paper's is 2e-4)"),
+  playerRateOption(
+    'discriminatorLr',
+    (c) => (isImage(c) ? 2e-4 : 1e-3),
+    "the discriminators' Adam learning rate (the paper's 2e-4)",
+  ),
   ...adamBetaOptions("both Adams' first-moment decay (the paper's 0.5)"),
 ];
 

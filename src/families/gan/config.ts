@@ -15,6 +15,7 @@ import {
   defaultOf,
   OptionError,
   type OptionSpec,
+  playerRateOption,
   usedBy,
   widthsOption,
 } from '../../train/options.js';
@@ -226,28 +227,18 @@ export const GAN_OPTIONS: readonly OptionSpec[] = [
     when: { option: 'generator', is: ['flow'] },
     help: "the flow generator's coupling layers",
   },
-  {
-    name: 'generatorLr',
-    flag: 'lr-g',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    // InfoGAN's paper trains its generator five times faster than its discriminator (1e-3 against 2e-4); at 2e-4 the
-    // generator collapsed in our runs before its codes became legible, and the information term stayed at log K.
-    default: (c) => (isImage(c) ? (c.kind === 'infogan' ? 1e-3 : 2e-4) : 1e-4),
-    placeholder: '<rate>',
-    help: "the generator's Adam learning rate",
-  },
-  {
-    name: 'discriminatorLr',
-    flag: 'lr-d',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: (c) => (isImage(c) ? 2e-4 : 1e-4),
-    placeholder: '<rate>',
-    help: "the discriminator's Adam learning rate",
-  },
+  // InfoGAN's paper trains its generator five times faster than its discriminator (1e-3 against 2e-4); at 2e-4 the
+  // generator collapsed in our runs before its codes became legible, and the information term stayed at log K.
+  playerRateOption(
+    'generatorLr',
+    (c) => (isImage(c) ? (c.kind === 'infogan' ? 1e-3 : 2e-4) : 1e-4),
+    "the generator's Adam learning rate",
+  ),
+  playerRateOption(
+    'discriminatorLr',
+    (c) => (isImage(c) ? 2e-4 : 1e-4),
+    "the discriminator's Adam learning rate",
+  ),
   ...adamBetaOptions(),
   {
     name: 'discriminatorSteps',
