@@ -2,29 +2,52 @@
  * The studio page: its controls, the worker that trains, and the canvases that show what it reports.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
-import type { DensityFrame, FlowSetup, FromWorker, ToWorker } from './protocol.js';
+import type { DensityFrame, FromWorker, MixtureFrame, Panel, StudioSetup, ToWorker } from './protocol.js';
 import { queryOfSetup, setupFromQuery } from './url.js';
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = element<HTMLParagraphElement>('status');
 const errorLine = element<HTMLParagraphElement>('error');
 const inputs = {
+  panel: element<HTMLSelectElement>('panel'),
   density: element<HTMLSelectElement>('density'),
   seed: element<HTMLInputElement>('seed'),
   layers: element<HTMLInputElement>('layers'),
   hidden: element<HTMLInputElement>('hidden'),
   lr: element<HTMLInputElement>('lr'),
+  components: element<HTMLInputElement>('components'),
+};
+
+/** What each panel's title and captions say. */
+const TEXTS: Record<Panel, { title: string; density: string; loss: string }> = {
+  flow: {
+    title: 'Normalizing flow (RealNVP) on a 2-D density',
+    density: 'log q(x) of the flow (light: high), with held-out data (blue) and samples (orange)',
+    loss: 'training loss -log q(x) per batch (grey) and on held-out points (black)',
+  },
+  em: {
+    title: 'Gaussian mixture, fitted by EM step by step',
+    density:
+      'the training points and each component’s 2-sigma ellipse (line width: its weight); EM starts from k random points',
+    loss: 'the mean log-likelihood of each E-step, which EM never lowers',
+  },
 };
 for (const name of TOY2D_NAMES) inputs.density.add(new Option(name, name));
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (message: ToWorker) => worker.postMessage(message);
 
-let setup: FlowSetup;
+let setup: StudioSetup;
 const losses: Array<{ step: number; loss: number }> = [];
 const heldOut: Array<{ step: number; loss: number }> = [];
 
-function showSetup(s: FlowSetup): void {
+function showSetup(s: StudioSetup): void {
+  inputs.panel.value = s.panel;
+  document.body.dataset.panel = s.panel;
+  element('title').textContent = TEXTS[s.panel].title;
+  element('density-caption').textContent = TEXTS[s.panel].density;
+  element('loss-caption').textContent = TEXTS[s.panel].loss;
+  inputs.components.value = String(s.components);
   inputs.density.value = s.density;
   inputs.seed.value = String(s.seed);
   inputs.layers.value = String(s.layers);
@@ -33,8 +56,10 @@ function showSetup(s: FlowSetup): void {
 }
 
 /** Read the controls into a set-up, through the URL parser so that the page and a link accept the same values. */
-function readSetup(): FlowSetup {
+function readSetup(): StudioSetup {
   const query = new URLSearchParams({
+    panel: inputs.panel.value,
+    k: inputs.components.value,
     density: inputs.density.value,
     seed: inputs.seed.value,
     layers: inputs.layers.value,
@@ -54,6 +79,9 @@ function reset(): void {
     return;
   }
   history.replaceState(null, '', `${location.pathname}${queryOfSetup(setup)}`);
+  showSetup(setup);
+  delete status.dataset.heldOut;
+  delete status.dataset.bound;
   losses.length = 0;
   heldOut.length = 0;
   send({ type: 'setup', setup });
@@ -123,6 +151,38 @@ function drawLosses(): void {
   line(heldOut, '#000');
 }
 
+/** The EM panel's picture: the points, and each component's 2-sigma ellipse. */
+function drawMixture(frame: MixtureFrame): void {
+  const canvas = element<HTMLCanvasElement>('density-canvas');
+  const context = canvas.getContext('2d')!;
+  const extent = 4;
+  const scale = canvas.width / (2 * extent);
+  const toPixel = (x: number, y: number): [number, number] => [(x + extent) * scale, (extent - y) * scale];
+  context.fillStyle = 'white';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.fillStyle = 'rgba(80, 160, 255, 0.5)';
+  for (let i = 0; i + 1 < frame.data.length; i += 2) {
+    const [px, py] = toPixel(frame.data[i], frame.data[i + 1]);
+    context.fillRect(px - 1, py - 1, 2, 2);
+  }
+  const k = frame.weights.length;
+  for (let j = 0; j < k; j++) {
+    const [a, b, , d] = frame.covariances.subarray(4 * j, 4 * j + 4);
+    // The eigenvalues of [[a, b], [b, d]] are the squared semi-axes; the major axis is at 1/2 atan2(2b, a - d).
+    const half = (a + d) / 2;
+    const root = Math.sqrt(((a - d) / 2) ** 2 + b * b);
+    const [l1, l2] = [half + root, Math.max(half - root, 0)];
+    const angle = 0.5 * Math.atan2(2 * b, a - d);
+    const [cx, cy] = toPixel(frame.means[2 * j], frame.means[2 * j + 1]);
+    context.strokeStyle = `hsl(${(360 * j) / k}, 70%, 40%)`;
+    context.lineWidth = 1 + 6 * frame.weights[j];
+    context.beginPath();
+    // The canvas's y axis points down, so the plane's angle turns the other way there.
+    context.ellipse(cx, cy, 2 * Math.sqrt(l1) * scale, 2 * Math.sqrt(l2) * scale, -angle, 0, 2 * Math.PI);
+    context.stroke();
+  }
+}
+
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
   switch (message.type) {
@@ -143,6 +203,20 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'frame':
       drawDensity(message.frame);
       break;
+    case 'mixture': {
+      const { iteration, iterations, lowerBound, converged } = message.frame;
+      if (iteration === 0) heldOut.length = 0;
+      if (Number.isFinite(lowerBound)) heldOut.push({ step: iteration, loss: lowerBound });
+      status.textContent =
+        `iteration ${iteration} of ${iterations}` +
+        (Number.isFinite(lowerBound) ? ` · mean log-likelihood ${lowerBound.toFixed(4)}` : '') +
+        (converged && iteration === iterations ? ' · converged' : '');
+      status.dataset.step = String(iteration);
+      if (Number.isFinite(lowerBound)) status.dataset.bound = String(lowerBound);
+      drawMixture(message.frame);
+      drawLosses();
+      break;
+    }
     case 'error':
       errorLine.textContent = message.message;
       break;

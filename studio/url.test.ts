@@ -8,9 +8,18 @@ describe('the studio set-up in the URL', () => {
   });
 
   it('round-trips every field, and writes only what differs from the defaults', () => {
-    const setup = { density: 'grid25', seed: 12, layers: 4, hidden: 32, learningRate: 0.003, batchSize: 128 };
+    const setup = {
+      panel: 'em' as const,
+      density: 'grid25',
+      seed: 12,
+      layers: 4,
+      hidden: 32,
+      learningRate: 0.003,
+      batchSize: 128,
+      components: 25,
+    };
     const query = queryOfSetup(setup);
-    expect(query).toBe('?density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128');
+    expect(query).toBe('?panel=em&density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128&k=25');
     expect(setupFromQuery(query)).toEqual(setup);
     expect(queryOfSetup(DEFAULT_SETUP)).toBe('');
   });
@@ -23,6 +32,8 @@ describe('the studio set-up in the URL', () => {
     ['?lr=abc', /'lr' must be a number in \(0, 1\), got 'abc'/],
     ['?lr=', /'lr' must be a number/],
     ['?batch=1', /'batch' must be an integer in \[2, 4096\]/],
+    ['?panel=vae9', /'panel' must be one of flow, em, got 'vae9'/],
+    ['?k=0', /'k' must be an integer in \[1, 50\]/],
   ])('refuses %s, naming the parameter', (query, message) => {
     expect(() => setupFromQuery(query)).toThrow(message);
   });

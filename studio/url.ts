@@ -1,27 +1,32 @@
 /**
- * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`.
+ * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`,
+ * or `?panel=em&density=grid25&k=25`.
  * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
-import type { FlowSetup } from './protocol.js';
+import { PANELS, type Panel, type StudioSetup } from './protocol.js';
 
 /** The set-up of a fresh page: the flow family's 2-D defaults on two moons. */
-export const DEFAULT_SETUP: FlowSetup = {
+export const DEFAULT_SETUP: StudioSetup = {
+  panel: 'flow',
   density: 'moons',
   seed: 0,
   layers: 8,
   hidden: 64,
   learningRate: 1e-3,
   batchSize: 256,
+  components: 8,
 };
 
-const KEYS: Record<keyof FlowSetup, string> = {
+const KEYS: Record<keyof StudioSetup, string> = {
+  panel: 'panel',
   density: 'density',
   seed: 'seed',
   layers: 'layers',
   hidden: 'hidden',
   learningRate: 'lr',
   batchSize: 'batch',
+  components: 'k',
 };
 
 /** An integer in [min, max] from the URL parameter `key`. */
@@ -38,10 +43,16 @@ function integer(value: string, key: string, min: number, max: number): number {
  * @example
  * setupFromQuery('?density=ring8&seed=2'); // { ...DEFAULT_SETUP, density: 'ring8', seed: 2 }
  */
-export function setupFromQuery(search: string): FlowSetup {
+export function setupFromQuery(search: string): StudioSetup {
   const params = new URLSearchParams(search);
   const setup = { ...DEFAULT_SETUP };
-  const get = (field: keyof FlowSetup) => params.get(KEYS[field]);
+  const get = (field: keyof StudioSetup) => params.get(KEYS[field]);
+  const panel = get('panel');
+  if (panel !== null) {
+    if (!(PANELS as readonly string[]).includes(panel))
+      throw new RangeError(`URL parameter 'panel' must be one of ${PANELS.join(', ')}, got '${panel}'`);
+    setup.panel = panel as Panel;
+  }
   const density = get('density');
   if (density !== null) {
     if (!(TOY2D_NAMES as readonly string[]).includes(density))
@@ -58,6 +69,8 @@ export function setupFromQuery(search: string): FlowSetup {
   if (hidden !== null) setup.hidden = integer(hidden, 'hidden', 1, 512);
   const batch = get('batchSize');
   if (batch !== null) setup.batchSize = integer(batch, 'batch', 2, 4096);
+  const components = get('components');
+  if (components !== null) setup.components = integer(components, 'k', 1, 50);
   const lr = get('learningRate');
   if (lr !== null) {
     const rate = Number(lr);
@@ -69,9 +82,9 @@ export function setupFromQuery(search: string): FlowSetup {
 }
 
 /** The query string of a set-up, with only what differs from the defaults (`?` alone when nothing does). */
-export function queryOfSetup(setup: FlowSetup): string {
+export function queryOfSetup(setup: StudioSetup): string {
   const params = new URLSearchParams();
-  for (const field of Object.keys(KEYS) as Array<keyof FlowSetup>)
+  for (const field of Object.keys(KEYS) as Array<keyof StudioSetup>)
     if (setup[field] !== DEFAULT_SETUP[field]) params.set(KEYS[field], String(setup[field]));
   const query = params.toString();
   return query === '' ? '' : `?${query}`;

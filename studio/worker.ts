@@ -1,11 +1,12 @@
 /**
- * The studio's training worker: a RealNVP flow fitted to a toy 2-D density by the library's own flow family (its
- * model, its training step, its data), one step at a time, yielding to its message queue between steps so that
- * pause and single steps act at once.
+ * The studio's training worker. The flow panel: a RealNVP flow fitted to a toy 2-D density by the library's own flow
+ * family (its model, its training step, its data), one step at a time, yielding to its message queue between steps
+ * so that pause and single steps act at once. The EM panel: the mixture family's `GaussianMixture` fitted to the
+ * same data, every iteration kept, and shown one at a time.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../src/engine/tf.js';
-import { deriveSeed } from '../src/engine/random.js';
+import { deriveSeed, Random } from '../src/engine/random.js';
 import { initEngine } from '../src/engine/backend.js';
 import { batches, type Batch } from '../src/data/batches.js';
 import { toy2dDataset } from '../src/data/toy2d.js';
@@ -13,7 +14,8 @@ import type { Dataset } from '../src/data/dataset.js';
 import { resolveFlowConfig } from '../src/families/flow/config.js';
 import { flowFamily } from '../src/families/flow/index.js';
 import { FlowModel } from '../src/families/flow/model.js';
-import type { FlowSetup, FromWorker, ToWorker } from './protocol.js';
+import { GaussianMixture } from '../src/families/mixture/gmm.js';
+import type { FromWorker, MixtureFrame, StudioSetup, ToWorker } from './protocol.js';
 
 const post = (message: FromWorker) => self.postMessage(message);
 
@@ -23,7 +25,7 @@ const EXTENT = 4;
 const FRAME_EVERY = 25;
 
 interface Run {
-  setup: FlowSetup;
+  setup: StudioSetup;
   flow: FlowModel;
   train: Dataset;
   test: Dataset;
@@ -34,12 +36,63 @@ interface Run {
 }
 
 let run: Run | null = null;
+/** The EM panel's fit, every iteration of it, and the one shown. */
+let mixture: { frames: MixtureFrame[]; shown: number } | null = null;
 let playing = false;
 let delayMs = 0;
 let looping = false;
 
-function start(setup: FlowSetup): Run {
-  run?.flow.dispose();
+/** Fit a mixture by EM to the density's training points, keeping every iteration for the page to step through. */
+function fitMixture(setup: StudioSetup): MixtureFrame[] {
+  const { train } = toy2dDataset(setup.density, { trainSize: 2000, testSize: 0, seed: setup.seed });
+  const data = Float32Array.from(train.values);
+  // EM starts from k training points drawn by the seed (each point to its nearest), not from k-means, whose start is
+  // already an EM-like fit: so the page shows EM doing the work. The tolerance is tighter than the family's default
+  // for the same reason.
+  const picks = new Random(deriveSeed(setup.seed, 'em-start'))
+    .permutation(train.n)
+    .slice(0, setup.components);
+  const means = Array.from(picks, (i) => [train.values[2 * i], train.values[2 * i + 1]]);
+  const gmm = new GaussianMixture(setup.components, {
+    seed: setup.seed,
+    maxIter: 500,
+    tol: 1e-4,
+    init: { means },
+  });
+  const frames: MixtureFrame[] = [];
+  gmm.fit(
+    { data: Float64Array.from(train.values), n: train.n, d: 2 },
+    {
+      onIteration: ({ iteration, lowerBound, model }) =>
+        frames.push({
+          iteration,
+          iterations: 0,
+          lowerBound,
+          converged: model.converged,
+          weights: model.weights,
+          means: model.means,
+          covariances: model.covariances,
+          data,
+        }),
+    },
+  );
+  for (const frame of frames) frame.iterations = frames.length - 1;
+  return frames;
+}
+
+function showMixture(m: { frames: MixtureFrame[]; shown: number }): void {
+  post({ type: 'mixture', frame: m.frames[m.shown] });
+}
+
+/** Show the next EM iteration; false at the last. */
+function nextMixture(m: { frames: MixtureFrame[]; shown: number }): boolean {
+  if (m.shown + 1 >= m.frames.length) return false;
+  m.shown += 1;
+  showMixture(m);
+  return true;
+}
+
+function start(setup: StudioSetup): Run {
   const { train, test } = toy2dDataset(setup.density, { trainSize: 5000, testSize: 1000, seed: setup.seed });
   const flow = new FlowModel(
     resolveFlowConfig('realnvp', {
@@ -120,9 +173,11 @@ async function loop(): Promise<void> {
   if (looping) return;
   looping = true;
   try {
-    while (playing && run !== null) {
-      trainOne(run);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    while (playing && (run !== null || mixture !== null)) {
+      if (run !== null) trainOne(run);
+      // EM moves in visible steps: an iteration every 150 ms at least.
+      else if (!nextMixture(mixture!)) playing = false;
+      await new Promise((resolve) => setTimeout(resolve, run !== null ? delayMs : Math.max(150, delayMs)));
     }
   } finally {
     looping = false;
@@ -134,9 +189,18 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     const message = event.data;
     switch (message.type) {
       case 'setup':
-        run = start(message.setup);
-        post({ type: 'progress', step: 0, loss: NaN, heldOut: heldOut(run), playing });
-        frame(run);
+        playing = false;
+        run?.flow.dispose();
+        run = null;
+        mixture = null;
+        if (message.setup.panel === 'em') {
+          mixture = { frames: fitMixture(message.setup), shown: 0 };
+          showMixture(mixture);
+        } else {
+          run = start(message.setup);
+          post({ type: 'progress', step: 0, loss: NaN, heldOut: heldOut(run), playing });
+          frame(run);
+        }
         break;
       case 'play':
         playing = true;
@@ -148,6 +212,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'step':
         playing = false;
         if (run !== null) trainOne(run);
+        else if (mixture !== null) nextMixture(mixture);
         break;
       case 'speed':
         delayMs = message.delayMs;

@@ -1,7 +1,8 @@
 /**
  * The browser studio in a real Chromium (Debian's `chromium`, driven by playwright-core): the page trains a flow in
- * its worker and the held-out loss falls, the canvas changes, the console stays clean; the URL holds the set-up both
- * ways; a bad URL shows its error in the page; pause and single steps act at once. And the static server's own
+ * its worker and the held-out loss falls, the canvas changes, the console stays clean; EM steps one iteration at a
+ * time and its bound never falls; the URL holds the set-up both ways; a bad URL shows its error in the page; pause
+ * and single steps act at once. And the static server's own
  * contract. Where Chromium or the built studio is missing these tests skip, saying why, unless
  * LATENTLAB_REQUIRE_BROWSER=1 (CI), where they fail instead.
  */
@@ -166,6 +167,35 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
     await page.selectOption('#density', 'grid25');
     await page.waitForFunction(() => location.search.includes('density=grid25'));
     expect(new URL(page.url()).search).toBe('?density=grid25&seed=3&layers=4');
+    await page.close();
+  });
+
+  it('steps through EM one iteration at a time, and the bound never falls', async () => {
+    const { page, errors } = await open('?panel=em&density=grid25&k=25&seed=0');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(await page.isVisible('#components')).toBe(true);
+    expect(await page.isVisible('#layers')).toBe(false);
+    const first = await canvas(page);
+    const bounds: number[] = [];
+    for (let t = 1; t <= 5; t++) {
+      await page.click('#step');
+      await page.waitForFunction((n) => document.getElementById('status')!.dataset.step === String(n), t);
+      bounds.push(await page.evaluate(() => Number(document.getElementById('status')!.dataset.bound)));
+    }
+    for (let t = 1; t < bounds.length; t++) expect(bounds[t]).toBeGreaterThanOrEqual(bounds[t - 1] - 1e-9);
+    expect(await canvas(page)).not.toBe(first);
+    await page.click('#play');
+    await page.waitForFunction(
+      () => / · converged$/.test(document.getElementById('status')!.textContent ?? ''),
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(
+      await page.evaluate(() => Number(document.getElementById('status')!.dataset.bound)),
+    ).toBeGreaterThan(bounds.at(-1)!);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
