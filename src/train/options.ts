@@ -122,6 +122,9 @@ export function resolveConfigFields(
   }
 }
 
+/** What every learning-rate option is: a positive number. */
+const RATE = { type: 'number', min: 0, exclusiveMin: true, placeholder: '<rate>' } as const;
+
 /**
  * The `--lr` option of a family trained by Adam: a positive step size that sets the configuration's `learningRate`.
  *
@@ -136,35 +139,29 @@ export function learningRateOption(
   return {
     name: 'lr',
     ...(configKey === undefined ? {} : { configKey }),
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
+    ...RATE,
     default: defaultRate,
-    placeholder: '<rate>',
     help,
   };
 }
 
 /**
  * The Adam learning rate of one player of an adversarial family, as an option: `--lr-d` (`discriminatorLr`) or
- * `--lr-g` (`generatorLr`).
+ * `--lr-g` (`generatorLr`); without a default where the configuration works it out from other options.
  *
  * @example
  * playerRateOption('discriminatorLr', 2e-4, "the discriminator's Adam learning rate");
  */
 export function playerRateOption(
   name: 'discriminatorLr' | 'generatorLr',
-  defaultRate: OptionDefault,
+  defaultRate: OptionDefault | undefined,
   help: string,
 ): OptionSpec {
   return {
     name,
     flag: name === 'discriminatorLr' ? 'lr-d' : 'lr-g',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    default: defaultRate,
-    placeholder: '<rate>',
+    ...RATE,
+    ...(defaultRate === undefined ? {} : { default: defaultRate }),
     help,
   };
 }

@@ -94,15 +94,11 @@ export const AAE_OPTIONS: readonly OptionSpec[] = [
   },
   learningRateOption('Adam learning rate of the reconstruction phase (encoder and decoder)'),
   playerRateOption('discriminatorLr', 2e-4, "the discriminator's Adam learning rate"),
-  {
-    name: 'generatorLr',
-    flag: 'lr-g',
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    placeholder: '<rate>',
-    help: `the Adam learning rate of the encoder's adversarial update (default ${LABEL_GUIDED_GENERATOR_LR} with --label-guided, else ${GENERATOR_LR})`,
-  },
+  playerRateOption(
+    'generatorLr',
+    undefined,
+    `the Adam learning rate of the encoder's adversarial update (default ${LABEL_GUIDED_GENERATOR_LR} with --label-guided, else ${GENERATOR_LR})`,
+  ),
 ];
 
 const FIELDS = configFields(AAE_OPTIONS);

@@ -254,19 +254,6 @@ describe('ALI/BiGAN on digits', () => {
 });
 
 describe('ALI/BiGAN configuration', () => {
-  it('fills the defaults of images and of vectors', () => {
-    const images = resolveBiganConfig({ inputShape: [28, 28, 1] });
-    expect(images).toMatchObject({
-      kind: 'bigan',
-      latent: 50,
-      batchNorm: true,
-      beta1: 0.5,
-      discriminatorSteps: 1,
-    });
-    const points = resolveBiganConfig({ kind: 'ali', inputShape: [2] });
-    expect(points).toMatchObject({ kind: 'ali', latent: 2, batchNorm: false });
-  });
-
   it.each([
     ['an unknown kind', { kind: 'gan' as BiganKind }, /kind/],
     ['a latent of 0', { latent: 0 }, /latent/],

@@ -35,27 +35,18 @@ function optionError(f: () => unknown): OptionError {
 describe('the CycleGAN configuration', () => {
   it('pairs the default 2-D data with its default target, and keeps the density names', () => {
     const c = configOf({});
-    expect(c).toMatchObject({
-      source: 'ring8',
-      target: '8gaussians',
-      transform: null,
-      loss: 'lsgan',
-      cycle: 10,
-    });
+    expect(c).toMatchObject({ source: 'ring8', target: '8gaussians', transform: null });
     expect(configOf({ data: 'moons', target: 'circles' })).toMatchObject({
       source: 'moons',
       target: 'circles',
     });
   });
 
-  it('takes the paper’s cycle weight and Adam on images, no identity terms, and invert-rotate', () => {
+  it('on images keeps a transform and no density names', () => {
     expect(configOf({ data: 'mnist' })).toMatchObject({
       transform: 'invert-rotate',
       target: null,
       source: null,
-      cycle: 10,
-      identity: 0,
-      beta1: 0.5,
       inputShape: [28, 28, 1],
     });
   });
