@@ -5,11 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Random } from '../engine/random.js';
-import { DataNotFoundError, subset, type TrainTestSplit, type Dataset } from './dataset.js';
+import { DataNotFoundError, type TrainTestSplit, type Dataset } from './dataset.js';
+import { splitMnist } from './mnist-split.js';
 
-/** The number of test images of {@link loadMnist}'s split; the other 9,000 are for training. */
-export const MNIST_TEST_SIZE = 1000;
+export { MNIST_TEST_SIZE } from './mnist-split.js';
 
 const SIDE = 28;
 
@@ -23,7 +22,7 @@ let all: Dataset | undefined;
 const splits = new Map<number, TrainTestSplit>();
 
 /** Every digit of the package, grouped by class (all 0s, then all 1s, ...). */
-function readDigits(): Dataset {
+export function readDigits(): Dataset {
   let dir: string;
   try {
     dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
@@ -57,8 +56,9 @@ function readDigits(): Dataset {
 
 /**
  * The MNIST digits of the `mnist` package split into 9,000 training and 1,000 test images by a permutation seeded
- * with `seed` (the same seed gives the same split on every machine). Images are 28x28x1 with values in [0, 1],
- * labels 0..9. The result is cached per process and seed: treat its arrays as read-only.
+ * with `seed` (the same seed gives the same split on every machine, and in the studio, which embeds the same
+ * digits). Images are 28x28x1 with values in [0, 1], labels 0..9. The result is cached per process and seed: treat
+ * its arrays as read-only.
  *
  * References: LeCun, Bottou, Bengio and Haffner, "Gradient-based learning applied to document recognition" (1998).
  *
@@ -69,13 +69,7 @@ export function loadMnist({ seed = 0 }: MnistOptions = {}): TrainTestSplit {
   let split = splits.get(seed);
   if (split === undefined) {
     all ??= readDigits();
-    const order = new Random(seed).permutation(all.n);
-    const cut = all.n - MNIST_TEST_SIZE;
-    split = {
-      name: 'mnist',
-      train: subset(all, order.subarray(0, cut), 'mnist-train'),
-      test: subset(all, order.subarray(cut), 'mnist-test'),
-    };
+    split = splitMnist(all, seed);
     splits.set(seed, split);
   }
   return split;
