@@ -2,7 +2,20 @@
  * The studio page: its controls, the worker that trains, and the canvases that show what it reports.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
-import type { DensityFrame, FromWorker, MixtureFrame, Panel, StudioSetup, ToWorker } from './protocol.js';
+import type { Figure } from '../src/plot/figure.js';
+import { barsFigure, Gallery } from './figures.js';
+import {
+  isFamilyPanel,
+  PANELS,
+  type DensityFrame,
+  type FromWorker,
+  type MixtureFrame,
+  type OptionField,
+  type Panel,
+  type StudioSetup,
+  type ToWorker,
+} from './protocol.js';
+import { Strips } from './strips.js';
 import { queryOfSetup, setupFromQuery } from './url.js';
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -16,10 +29,40 @@ const inputs = {
   hidden: element<HTMLInputElement>('hidden'),
   lr: element<HTMLInputElement>('lr'),
   components: element<HTMLInputElement>('components'),
+  kind: element<HTMLSelectElement>('kind'),
+  data: element<HTMLSelectElement>('data'),
 };
+const optionsBox = element<HTMLDivElement>('options');
+const gallery = new Gallery(element('gallery'));
+const strips = new Strips(element<HTMLCanvasElement>('parts-canvas'));
+/** The option fields of the family run in hand, as the worker resolved them. */
+let fields: OptionField[] = [];
 
-/** What each panel's title and captions say. */
-const TEXTS: Record<Panel, { title: string; density: string; loss: string }> = {
+/** Each family panel's title. */
+const FAMILY_TITLES: Record<string, string> = {
+  vae: 'Variational autoencoders (VAE, beta-VAE, IWAE, CVAE)',
+  gan: 'Generative adversarial networks (GAN, WGAN-GP, LSGAN, InfoGAN)',
+  aae: 'Adversarial autoencoder',
+  bigan: 'Adversarial inference (BiGAN, ALI)',
+  cyclegan: 'CycleGAN between two domains',
+  helmholtz: 'Helmholtz machine (wake-sleep, reweighted wake-sleep)',
+};
+const PANEL_NAMES: Record<Panel, string> = {
+  flow: 'normalizing flow (RealNVP)',
+  em: 'Gaussian mixture (EM)',
+  vae: 'VAE family',
+  gan: 'GAN family',
+  aae: 'adversarial autoencoder',
+  bigan: 'BiGAN / ALI',
+  cyclegan: 'CycleGAN',
+  helmholtz: 'Helmholtz machine',
+};
+for (const panel of PANELS) inputs.panel.add(new Option(PANEL_NAMES[panel], panel));
+inputs.data.add(new Option("the family's default", ''));
+for (const name of ['mnist', ...TOY2D_NAMES]) inputs.data.add(new Option(name, name));
+
+/** What the flow and EM panels' titles and captions say. */
+const TEXTS: Record<'flow' | 'em', { title: string; density: string; loss: string }> = {
   flow: {
     title: 'Normalizing flow (RealNVP) on a 2-D density',
     density: 'log q(x) of the flow (light: high), with held-out data (blue) and samples (orange)',
@@ -44,10 +87,16 @@ const heldOut: Array<{ step: number; loss: number }> = [];
 function showSetup(s: StudioSetup): void {
   inputs.panel.value = s.panel;
   document.body.dataset.panel = s.panel;
-  element('title').textContent = TEXTS[s.panel].title;
-  element('density-caption').textContent = TEXTS[s.panel].density;
-  element('loss-caption').textContent = TEXTS[s.panel].loss;
+  document.body.dataset.kind = isFamilyPanel(s.panel) ? 'family' : s.panel;
+  if (isFamilyPanel(s.panel)) element('title').textContent = FAMILY_TITLES[s.panel];
+  else {
+    element('title').textContent = TEXTS[s.panel].title;
+    element('density-caption').textContent = TEXTS[s.panel].density;
+    element('loss-caption').textContent = TEXTS[s.panel].loss;
+  }
   inputs.components.value = String(s.components);
+  inputs.data.value = s.data;
+  if (s.kind === '') inputs.kind.replaceChildren();
   inputs.density.value = s.density;
   inputs.seed.value = String(s.seed);
   inputs.layers.value = String(s.layers);
@@ -55,10 +104,16 @@ function showSetup(s: StudioSetup): void {
   inputs.lr.value = String(s.learningRate);
 }
 
-/** Read the controls into a set-up, through the URL parser so that the page and a link accept the same values. */
+/**
+ * Read the controls into a set-up, through the URL parser so that the page and a link accept the same values. A
+ * family option is kept where the user set it or changed it from the value shown; a new panel starts from its
+ * defaults.
+ */
 function readSetup(): StudioSetup {
+  const panel = inputs.panel.value as Panel;
+  const samePanel = panel === setup.panel;
   const query = new URLSearchParams({
-    panel: inputs.panel.value,
+    panel,
     k: inputs.components.value,
     density: inputs.density.value,
     seed: inputs.seed.value,
@@ -67,6 +122,25 @@ function readSetup(): StudioSetup {
     lr: inputs.lr.value,
     batch: String(setup.batchSize),
   });
+  if (samePanel && isFamilyPanel(panel)) {
+    if (inputs.kind.value !== '') query.set('kind', inputs.kind.value);
+    if (inputs.data.value !== '') query.set('data', inputs.data.value);
+    // What the user set carries over; a new kind starts from its own defaults.
+    const options = inputs.kind.value === setup.kind || setup.kind === '' ? { ...setup.options } : {};
+    if (inputs.kind.value === setup.kind)
+      for (const field of fields) {
+        const input = optionsBox.querySelector<HTMLInputElement | HTMLSelectElement>(
+          `[data-option="${field.name}"]`,
+        );
+        if (input === null) continue;
+        const value =
+          input instanceof HTMLInputElement && input.type === 'checkbox'
+            ? String(input.checked)
+            : input.value;
+        if (value !== field.value) options[field.name] = value;
+      }
+    for (const [name, value] of Object.entries(options)) query.set(`o.${name}`, value);
+  }
   return setupFromQuery(`?${query.toString()}`);
 }
 
@@ -84,7 +158,68 @@ function reset(): void {
   delete status.dataset.bound;
   losses.length = 0;
   heldOut.length = 0;
+  strips.clear();
+  gallery.clear();
+  element('metrics').replaceChildren();
   send({ type: 'setup', setup });
+}
+
+/** The controls of a family's options, one per option, each with its help as its tooltip. */
+function showFields(list: OptionField[]): void {
+  fields = list;
+  optionsBox.replaceChildren(
+    ...list.map((field) => {
+      const label = document.createElement('label');
+      label.title = field.help;
+      label.append(`${field.name} `);
+      let input: HTMLInputElement | HTMLSelectElement;
+      if (field.type === 'choice') {
+        input = document.createElement('select');
+        for (const choice of field.choices ?? []) input.add(new Option(choice, choice));
+        input.value = field.value;
+      } else if (field.type === 'boolean') {
+        input = document.createElement('input');
+        input.type = 'checkbox';
+        input.checked = field.value === 'true';
+      } else {
+        input = document.createElement('input');
+        input.type = 'text';
+        input.value = field.value;
+      }
+      input.dataset.option = field.name;
+      input.addEventListener('change', reset);
+      label.append(input);
+      return label;
+    }),
+  );
+}
+
+/** The held-out metrics as a table; list metrics (KL per latent unit) become bar charts in the gallery. */
+function showMetrics(
+  step: number,
+  metrics: Record<string, unknown>,
+): Array<{ name: string; figure: Figure }> {
+  const rows = [['step', String(step)]];
+  const bars: Array<{ name: string; figure: Figure }> = [];
+  for (const [name, value] of Object.entries(metrics)) {
+    if (typeof value === 'number')
+      rows.push([name, Number.isInteger(value) ? String(value) : value.toPrecision(6)]);
+    else if (typeof value === 'boolean') rows.push([name, String(value)]);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'number') && value.length > 1)
+      bars.push({ name, figure: barsFigure(name, value) });
+  }
+  element('metrics').replaceChildren(
+    ...rows.map(([name, value]) => {
+      const row = document.createElement('tr');
+      row.dataset.metric = name;
+      const [a, b] = [document.createElement('td'), document.createElement('td')];
+      a.textContent = name;
+      b.textContent = value;
+      row.append(a, b);
+      return row;
+    }),
+  );
+  return bars;
 }
 
 /** A colour from dark blue (low) to yellow (high) for t in [0, 1]. */
@@ -217,6 +352,35 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       drawLosses();
       break;
     }
+    case 'family':
+      inputs.kind.replaceChildren(...message.kinds.map((k) => new Option(k, k)));
+      inputs.kind.value = message.kind;
+      inputs.data.value = message.data;
+      setup = { ...setup, kind: message.kind, data: message.data };
+      showFields(message.fields);
+      status.textContent = `${message.kind} on ${message.data}: ${message.parameters.toLocaleString('en')} parameters`;
+      status.dataset.step = '0';
+      break;
+    case 'parts':
+      strips.add(message.step, message.parts);
+      status.textContent =
+        `step ${message.step} · epoch ${message.epoch.toFixed(2)} · ` +
+        Object.entries(message.parts)
+          .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
+          .join(' · ');
+      status.dataset.step = String(message.step);
+      if (message.step % 5 === 0 || !message.playing) strips.draw();
+      break;
+    case 'view': {
+      const bars = showMetrics(message.step, message.metrics);
+      status.dataset.viewStep = String(message.step);
+      status.dataset.metrics = JSON.stringify(message.metrics);
+      strips.draw();
+      void gallery.show([...message.pictures, ...bars]).catch((e: unknown) => {
+        errorLine.textContent = `cannot draw a picture: ${e instanceof Error ? e.message : String(e)}`;
+      });
+      break;
+    }
     case 'error':
       errorLine.textContent = message.message;
       break;
@@ -234,6 +398,7 @@ element<HTMLInputElement>('slow').addEventListener('change', (event) =>
   send({ type: 'speed', delayMs: (event.target as HTMLInputElement).checked ? 250 : 0 }),
 );
 for (const input of Object.values(inputs)) input.addEventListener('change', reset);
+/** Start the page's set-up: the first message the worker gets after it is ready. */
 
 try {
   setup = setupFromQuery(location.search);

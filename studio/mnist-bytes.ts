@@ -17,7 +17,9 @@ const HEADER = 4 + 4 + 256 * 4;
 export function encodeMnistBytes(digits: Dataset): Uint8Array {
   const palette = [...new Set(digits.values)].sort((a, b) => a - b);
   if (palette.length > 256)
-    throw new RangeError(`encodeMnistBytes: the digits hold ${palette.length} distinct values, at most 256 fit`);
+    throw new RangeError(
+      `encodeMnistBytes: the digits hold ${palette.length} distinct values, at most 256 fit`,
+    );
   const index = new Map(palette.map((v, i) => [v, i]));
   const bytes = new Uint8Array(HEADER + digits.n + digits.n * PIXELS);
   const view = new DataView(bytes.buffer);

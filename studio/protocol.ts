@@ -3,9 +3,34 @@
  * engine; the page only draws what the worker reports, so it stays responsive however long a step takes.
  */
 
-/** The studio's panels: a normalizing flow trained by gradient steps, or a Gaussian mixture fitted by EM. */
-export type Panel = 'flow' | 'em';
-export const PANELS: readonly Panel[] = ['flow', 'em'];
+import type { Figure } from '../src/plot/figure.js';
+import type { Metrics } from '../src/families/family.js';
+
+/**
+ * The studio's panels: a normalizing flow on a 2-D density with its density drawn live, a Gaussian mixture fitted by
+ * EM one iteration at a time, and one panel for each family trained by gradient steps, which shows that family's own
+ * pictures and metrics as it trains.
+ */
+export const FAMILY_PANELS = ['vae', 'gan', 'aae', 'bigan', 'cyclegan', 'helmholtz'] as const;
+export type FamilyPanel = (typeof FAMILY_PANELS)[number];
+export type Panel = 'flow' | 'em' | FamilyPanel;
+export const PANELS: readonly Panel[] = ['flow', 'em', ...FAMILY_PANELS];
+
+/** Whether `panel` is a family's generic panel. */
+export const isFamilyPanel = (panel: Panel): panel is FamilyPanel =>
+  (FAMILY_PANELS as readonly string[]).includes(panel);
+
+/** One of a family's options as the page offers it: its declaration, and its value for the run in hand. */
+export interface OptionField {
+  name: string;
+  type: string;
+  help: string;
+  choices?: readonly string[];
+  /** The value as text, as a flag takes it. */
+  value: string;
+  /** Whether the user set it (else it is the default). */
+  given: boolean;
+}
 
 /** A panel's set-up: everything that decides a run, and what the page keeps in its URL. */
 export interface StudioSetup {
@@ -21,6 +46,12 @@ export interface StudioSetup {
   batchSize: number;
   /** The mixture's components (the EM panel). */
   components: number;
+  /** A family panel's kind (`vae`, `beta-vae`, ...); empty for the family's first. */
+  kind: string;
+  /** A family panel's data: `mnist`, a toy 2-D density, `drawn` or `table`; empty for the family's default. */
+  data: string;
+  /** A family panel's options as text, by option name, as set by the user. */
+  options: Record<string, string>;
 }
 
 /** Page to worker. */
@@ -68,4 +99,16 @@ export type FromWorker =
   | { type: 'progress'; step: number; loss: number; heldOut: number | null; playing: boolean }
   | { type: 'frame'; step: number; frame: DensityFrame }
   | { type: 'mixture'; frame: MixtureFrame }
+  /** A family panel's run started: its kind and data as resolved, and its options with their values. */
+  | { type: 'family'; kind: string; kinds: string[]; data: string; fields: OptionField[]; parameters: number }
+  /** A family panel's step: the parts of its loss. */
+  | { type: 'parts'; step: number; epoch: number; parts: Record<string, number>; playing: boolean }
+  /** A family panel's held-out metrics and pictures after `step` steps. */
+  | {
+      type: 'view';
+      step: number;
+      metrics: Metrics;
+      pictures: Array<{ name: string; figure: Figure }>;
+      seconds: number;
+    }
   | { type: 'error'; message: string };

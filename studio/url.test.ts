@@ -17,10 +17,23 @@ describe('the studio set-up in the URL', () => {
       learningRate: 0.003,
       batchSize: 128,
       components: 25,
+      kind: '',
+      data: '',
+      options: {},
     };
     const query = queryOfSetup(setup);
     expect(query).toBe('?panel=em&density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128&k=25');
     expect(setupFromQuery(query)).toEqual(setup);
+    const family = {
+      ...DEFAULT_SETUP,
+      panel: 'vae' as const,
+      kind: 'beta-vae',
+      data: 'mnist',
+      options: { beta: '4', hidden: '256,128' },
+    };
+    const familyQuery = queryOfSetup(family);
+    expect(familyQuery).toBe('?panel=vae&kind=beta-vae&data=mnist&o.beta=4&o.hidden=256%2C128');
+    expect(setupFromQuery(familyQuery)).toEqual(family);
     expect(queryOfSetup(DEFAULT_SETUP)).toBe('');
   });
 
@@ -32,7 +45,10 @@ describe('the studio set-up in the URL', () => {
     ['?lr=abc', /'lr' must be a number in \(0, 1\), got 'abc'/],
     ['?lr=', /'lr' must be a number/],
     ['?batch=1', /'batch' must be an integer in \[2, 4096\]/],
-    ['?panel=vae9', /'panel' must be one of flow, em, got 'vae9'/],
+    ['?panel=vae9', /'panel' must be one of flow, em, vae, gan, .*, got 'vae9'/],
+    ['?kind=Beta%20VAE', /'kind' must be a name such as beta-vae, got 'Beta VAE'/],
+    ['?data=../x', /'data' must be a name such as moons, got '..\/x'/],
+    ['?o.2x=1', /'o.2x' does not name an option/],
     ['?k=0', /'k' must be an integer in \[1, 50\]/],
   ])('refuses %s, naming the parameter', (query, message) => {
     expect(() => setupFromQuery(query)).toThrow(message);

@@ -1,6 +1,7 @@
 /**
  * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`,
- * or `?panel=em&density=grid25&k=25`.
+ * `?panel=em&density=grid25&k=25`, or a family panel's kind, data and options: `?panel=vae&kind=beta-vae&data=mnist&o.beta=4`
+ * (an option by its name, `o.` before it, its value as the command line's flag takes it).
  * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
@@ -16,9 +17,13 @@ export const DEFAULT_SETUP: StudioSetup = {
   learningRate: 1e-3,
   batchSize: 256,
   components: 8,
+  kind: '',
+  data: '',
+  options: {},
 };
 
-const KEYS: Record<keyof StudioSetup, string> = {
+/** The URL parameter of each scalar field of the set-up (the options go as `o.NAME`). */
+const KEYS: Record<Exclude<keyof StudioSetup, 'options'>, string> = {
   panel: 'panel',
   density: 'density',
   seed: 'seed',
@@ -27,7 +32,12 @@ const KEYS: Record<keyof StudioSetup, string> = {
   learningRate: 'lr',
   batchSize: 'batch',
   components: 'k',
+  kind: 'kind',
+  data: 'data',
 };
+
+/** The prefix of a family option's URL parameter. */
+const OPTION_PREFIX = 'o.';
 
 /** An integer in [min, max] from the URL parameter `key`. */
 function integer(value: string, key: string, min: number, max: number): number {
@@ -45,8 +55,8 @@ function integer(value: string, key: string, min: number, max: number): number {
  */
 export function setupFromQuery(search: string): StudioSetup {
   const params = new URLSearchParams(search);
-  const setup = { ...DEFAULT_SETUP };
-  const get = (field: keyof StudioSetup) => params.get(KEYS[field]);
+  const setup: StudioSetup = { ...DEFAULT_SETUP, options: {} };
+  const get = (field: keyof typeof KEYS) => params.get(KEYS[field]);
   const panel = get('panel');
   if (panel !== null) {
     if (!(PANELS as readonly string[]).includes(panel))
@@ -78,14 +88,34 @@ export function setupFromQuery(search: string): StudioSetup {
       throw new RangeError(`URL parameter 'lr' must be a number in (0, 1), got '${lr}'`);
     setup.learningRate = rate;
   }
+  // A family panel's kind, data and options are checked by the worker, against the family's own declarations.
+  const word = (key: 'kind' | 'data') => {
+    const value = get(key);
+    if (value === null) return;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(value))
+      throw new RangeError(
+        `URL parameter '${key}' must be a name such as ${key === 'kind' ? 'beta-vae' : 'moons'}, got '${value}'`,
+      );
+    setup[key] = value;
+  };
+  word('kind');
+  word('data');
+  for (const [key, value] of params)
+    if (key.startsWith(OPTION_PREFIX)) {
+      const name = key.slice(OPTION_PREFIX.length);
+      if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(name))
+        throw new RangeError(`URL parameter '${key}' does not name an option (o.latent, o.beta, ...)`);
+      setup.options[name] = value;
+    }
   return setup;
 }
 
 /** The query string of a set-up, with only what differs from the defaults (`?` alone when nothing does). */
 export function queryOfSetup(setup: StudioSetup): string {
   const params = new URLSearchParams();
-  for (const field of Object.keys(KEYS) as Array<keyof StudioSetup>)
+  for (const field of Object.keys(KEYS) as Array<keyof typeof KEYS>)
     if (setup[field] !== DEFAULT_SETUP[field]) params.set(KEYS[field], String(setup[field]));
+  for (const [name, value] of Object.entries(setup.options)) params.set(`${OPTION_PREFIX}${name}`, value);
   const query = params.toString();
   return query === '' ? '' : `?${query}`;
 }

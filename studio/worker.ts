@@ -1,5 +1,6 @@
 /**
- * The studio's training worker. The flow panel: a RealNVP flow fitted to a toy 2-D density by the library's own flow
+ * The studio's training worker. The family panels: any family trained by steps, through {@link FamilyRun}, with
+ * the family's evaluation and pictures sent to the page as it trains. The flow panel: a RealNVP flow fitted to a toy 2-D density by the library's own flow
  * family (its model, its training step, its data), one step at a time, yielding to its message queue between steps
  * so that pause and single steps act at once. The EM panel: the mixture family's `GaussianMixture` fitted to the
  * same data, every iteration kept, and shown one at a time.
@@ -15,7 +16,18 @@ import { resolveFlowConfig } from '../src/families/flow/config.js';
 import { flowFamily } from '../src/families/flow/index.js';
 import { FlowModel } from '../src/families/flow/model.js';
 import { GaussianMixture } from '../src/families/mixture/gmm.js';
-import type { FromWorker, MixtureFrame, StudioSetup, ToWorker } from './protocol.js';
+import { isToy2dName } from '../src/data/toy2d.js';
+import type { DataSplit } from '../src/data/dataset.js';
+import { splitMnist } from '../src/data/mnist-split.js';
+import { FamilyRun, defaultData, stepFamily } from './family-run.js';
+import { decodeMnistBytes } from './mnist-bytes.js';
+import {
+  isFamilyPanel,
+  type FromWorker,
+  type MixtureFrame,
+  type StudioSetup,
+  type ToWorker,
+} from './protocol.js';
 
 const post = (message: FromWorker) => self.postMessage(message);
 
@@ -38,6 +50,11 @@ interface Run {
 let run: Run | null = null;
 /** The EM panel's fit, every iteration of it, and the one shown. */
 let mixture: { frames: MixtureFrame[]; shown: number } | null = null;
+/** A family panel's run, and when its view was last refreshed and how long that took. */
+let familyRun: FamilyRun | null = null;
+let lastView = { at: 0, cost: 0 };
+/** Set-ups so far: one that finishes after a later one began is dropped. */
+let setups = 0;
 let playing = false;
 let delayMs = 0;
 let looping = false;
@@ -90,6 +107,71 @@ function nextMixture(m: { frames: MixtureFrame[]; shown: number }): boolean {
   m.shown += 1;
   showMixture(m);
   return true;
+}
+
+/** The embedded MNIST digits, fetched once from the site's data/ folder. */
+let mnistDigits: Promise<Dataset> | null = null;
+
+/** The data set a family panel trains on, by the name the command line's `--data` takes. */
+async function loadData(name: string, seed: number): Promise<DataSplit> {
+  if (isToy2dName(name)) return toy2dDataset(name);
+  if (name === 'mnist') {
+    mnistDigits ??= fetch(new URL(/* @vite-ignore */ '../data/mnist.bin', import.meta.url)).then(
+      async (r) => {
+        if (!r.ok) throw new Error(`cannot load the embedded MNIST digits: ${r.status} ${r.statusText}`);
+        return decodeMnistBytes(new Uint8Array(await r.arrayBuffer()), 'data/mnist.bin');
+      },
+    );
+    // The command line's `mnist` is split by seed 0 whatever the run's seed; so is the page's.
+    void seed;
+    return splitMnist(await mnistDigits, 0);
+  }
+  throw new RangeError(`the studio has no data set '${name}' (mnist, or a 2-D density)`);
+}
+
+/** Start a family panel's run: resolve its options on its data, build its model, and show it untrained. */
+async function startFamily(setup: StudioSetup): Promise<void> {
+  const generation = ++setups;
+  const family = stepFamily(setup.panel);
+  const kind = setup.kind === '' ? family.kinds[0].name : setup.kind;
+  const data = setup.data === '' ? defaultData(family, kind) : setup.data;
+  const split = await loadData(data, setup.seed);
+  // A later set-up came while the data loaded: it wins.
+  if (generation !== setups) return;
+  const r = new FamilyRun({ family: family.name, kind, seed: setup.seed, options: setup.options }, split);
+  familyRun = r;
+  post({
+    type: 'family',
+    kind,
+    kinds: family.kinds.map((k) => k.name),
+    data,
+    fields: r.fields,
+    parameters: r.model.numParameters(),
+  });
+  await view(r);
+}
+
+/** Send the family run's held-out metrics and pictures. */
+async function view(r: FamilyRun): Promise<void> {
+  const started = performance.now();
+  const metrics = r.evaluate();
+  const pictures = await r.pictures();
+  if (r !== familyRun) return;
+  lastView = { at: performance.now(), cost: performance.now() - started };
+  post({ type: 'view', step: r.step, metrics, pictures, seconds: lastView.cost / 1000 });
+}
+
+/**
+ * Whether the view is due: pictures and evaluation take at most a quarter of the time, and come at most every
+ * 1.5 seconds.
+ */
+const viewDue = () => performance.now() - lastView.at > Math.max(1500, 3 * lastView.cost);
+
+/** One step of a family panel's run, reported to the page. */
+async function familyStep(r: FamilyRun, always: boolean): Promise<void> {
+  const parts = r.trainOne();
+  post({ type: 'parts', step: r.step, epoch: r.step / r.batchesPerEpoch, parts, playing });
+  if (always || viewDue()) await view(r);
 }
 
 function start(setup: StudioSetup): Run {
@@ -173,18 +255,25 @@ async function loop(): Promise<void> {
   if (looping) return;
   looping = true;
   try {
-    while (playing && (run !== null || mixture !== null)) {
-      if (run !== null) trainOne(run);
+    while (playing && (run !== null || mixture !== null || familyRun !== null)) {
+      if (familyRun !== null) await familyStep(familyRun, false);
+      else if (run !== null) trainOne(run);
       // EM moves in visible steps: an iteration every 150 ms at least.
       else if (!nextMixture(mixture!)) playing = false;
-      await new Promise((resolve) => setTimeout(resolve, run !== null ? delayMs : Math.max(150, delayMs)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, mixture === null ? delayMs : Math.max(150, delayMs)),
+      );
     }
+    if (familyRun !== null) await view(familyRun);
+  } catch (e) {
+    playing = false;
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   } finally {
     looping = false;
   }
 }
 
-self.onmessage = (event: MessageEvent<ToWorker>) => {
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     const message = event.data;
     switch (message.type) {
@@ -193,7 +282,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         run?.flow.dispose();
         run = null;
         mixture = null;
-        if (message.setup.panel === 'em') {
+        familyRun?.dispose();
+        familyRun = null;
+        setups += 1;
+        if (isFamilyPanel(message.setup.panel)) {
+          await startFamily(message.setup);
+          // A 'play' that came while the data loaded starts the run now.
+          if (playing) void loop();
+        } else if (message.setup.panel === 'em') {
           mixture = { frames: fitMixture(message.setup), shown: 0 };
           showMixture(mixture);
         } else {
@@ -211,7 +307,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         break;
       case 'step':
         playing = false;
-        if (run !== null) trainOne(run);
+        if (familyRun !== null) await familyStep(familyRun, true);
+        else if (run !== null) trainOne(run);
         else if (mixture !== null) nextMixture(mixture);
         break;
       case 'speed':
