@@ -10,7 +10,8 @@ import { readDigits } from '../src/data/mnist.js';
 import { encodeMnistBytes } from './mnist-bytes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = join(here, '..', 'dist', 'studio');
+// LATENTLAB_STUDIO_OUT builds elsewhere (a second working copy's tests beside the first's).
+const outDir = process.env.LATENTLAB_STUDIO_OUT ?? join(here, '..', 'dist', 'studio');
 
 /** Copy @tensorflow/tfjs-backend-wasm's .wasm files into the built site's wasm/ folder. */
 function wasmBinaries(): Plugin {

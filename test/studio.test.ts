@@ -25,7 +25,8 @@ const ARGS = [
   '--disable-sync',
 ];
 
-const dir = studioDirectory();
+// LATENTLAB_STUDIO_DIR tests a studio built elsewhere (see LATENTLAB_STUDIO_OUT in studio/vite.config.ts).
+const dir = process.env.LATENTLAB_STUDIO_DIR ?? studioDirectory();
 const missing =
   dir === null
     ? 'the studio is not built (npm run build)'
