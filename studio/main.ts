@@ -96,7 +96,10 @@ function showSetup(s: StudioSetup): void {
   }
   inputs.components.value = String(s.components);
   inputs.data.value = s.data;
-  if (s.kind === '') inputs.kind.replaceChildren();
+  // The kinds arrive from the worker with the run; until then the select holds the set-up's own.
+  if (![...inputs.kind.options].some((o) => o.value === s.kind))
+    inputs.kind.replaceChildren(...(s.kind === '' ? [] : [new Option(s.kind, s.kind)]));
+  inputs.kind.value = s.kind;
   inputs.density.value = s.density;
   inputs.seed.value = String(s.seed);
   inputs.layers.value = String(s.layers);
