@@ -97,7 +97,8 @@ export class FamilyRun {
   epoch = 0;
   /** One record per evaluation: the mean step results since the last one, and the held-out metrics as `test_*`. */
   readonly history: Array<Record<string, number>> = [];
-  private pending: Batch[] = [];
+  /** The batches of the epoch in hand, made one at a time as the trainer makes them. */
+  private pending: Iterator<Batch> | null = null;
   private sums: Record<string, number> = {};
   private counts: Record<string, number> = {};
 
@@ -141,13 +142,16 @@ export class FamilyRun {
   }
 
   private nextBatch(): Batch {
-    if (this.pending.length === 0) {
-      this.pending = [
-        ...batches(this.train, { batchSize: this.batchSize, seed: this.setup.seed, epoch: this.epoch }),
-      ];
-      this.epoch += 1;
+    for (;;) {
+      this.pending ??= batches(this.train, {
+        batchSize: this.batchSize,
+        seed: this.setup.seed,
+        epoch: this.epoch++,
+      });
+      const next = this.pending.next();
+      if (next.done !== true) return next.value;
+      this.pending = null;
     }
-    return this.pending.shift()!;
   }
 
   /** One step of the family's training, on the batch and with the seed the shared trainer would use. */
@@ -206,8 +210,7 @@ export class FamilyRun {
   }
 
   dispose(): void {
-    for (const batch of this.pending) tf.dispose([batch.x, batch.labels ?? []]);
-    this.pending = [];
+    this.pending = null;
     this.model.dispose();
   }
 }
