@@ -87,9 +87,11 @@ export {
   densityFigure,
   flowPictures,
   layersFigure,
+  layerStages,
   SAMPLE_TEMPERATURES,
   temperatureSamplesFigure,
 } from './flow/pictures.js';
+export type { LayerStages, LayerStagesOptions } from './flow/pictures.js';
 
 // The mixture family.
 export { mixtureFamily } from './mixture/index.js';

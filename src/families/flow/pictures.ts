@@ -59,26 +59,68 @@ export function densityFigure(model: FlowModel, data: string, seed: number): Fig
   );
 }
 
+/** Options of {@link layerStages}. */
+export interface LayerStagesOptions {
+  /** Lines per axis of the grid in z ({@link makeGridLines}'s `lines`). Default 15. */
+  lines?: number;
+  /** Points along each line. Default 60. */
+  pointsPerLine?: number;
+  /** The square [lo, hi]^2 the grid covers in z. Default [-2.5, 2.5], 2.5 standard deviations of the base. */
+  range?: readonly [number, number];
+  /** At most about this many stages are kept: z, x, and evenly spaced layers between. Default 5. */
+  panels?: number;
+}
+
+/** The grid of lines pushed through a flow's layers: the stages kept, each `2 * lines * pointsPerLine` points. */
+export interface LayerStages {
+  /** The points of each stage kept, x and y interleaved, in the order of {@link makeGridLines}. */
+  stages: Float32Array[];
+  /** Which stage each is: 0 for z, i after the flow's i-th bijector (noise -> data order). */
+  indices: number[];
+  /** 'z', 'after layer i', ..., 'x'. */
+  titles: string[];
+  /** Lines per axis. */
+  lines: number;
+}
+
+/**
+ * A square grid of lines in z (the base) pushed through a 2-D flow one bijector at a time toward x
+ * (`Chain.forwardStages`), keeping z, x and every `floor((stages - 1) / (panels - 1))`-th stage between: what
+ * {@link layersFigure} draws, and the studio draws live.
+ *
+ * @example
+ * const { stages, titles } = layerStages(realNVP({ inputShape: [2], layers: 8 }));
+ * titles; // ['z', 'after layer 2', 'after layer 4', 'after layer 6', 'x']
+ */
+export function layerStages(
+  model: FlowModel,
+  { lines = 15, pointsPerLine = 60, range = [-2.5, 2.5], panels = 5 }: LayerStagesOptions = {},
+): LayerStages {
+  if (model.config.inputShape.length !== 1 || model.config.inputShape[0] !== 2)
+    throw new RangeError(
+      `layerStages: argument 'model' must be a flow on 2-D points, got inputShape [${model.config.inputShape.join(', ')}]`,
+    );
+  if (!Number.isInteger(panels) || panels < 2)
+    throw new RangeError(`layerStages: option 'panels' must be an integer >= 2, got ${panels}`);
+  const z = makeGridLines(range, lines, pointsPerLine);
+  const all = tf.tidy(() => model.flow.forwardStages(tf.tensor2d(z, [z.length / 2, 2])));
+  const values = all.map((s) => Float32Array.from(s.dataSync()));
+  tf.dispose(all);
+  const last = values.length - 1;
+  const every = Math.max(1, Math.floor(last / (panels - 1)));
+  const indices = [...values.keys()].filter((i) => i % every === 0 || i === last);
+  return {
+    stages: indices.map((i) => values[i]),
+    indices,
+    titles: indices.map((i) => (i === 0 ? 'z' : i === last ? 'x' : `after layer ${i}`)),
+    lines,
+  };
+}
+
 /** A grid of z pushed through the flow one layer at a time, from the base (left) to the data (right). */
 export function layersFigure(model: FlowModel): Figure {
-  const lines = 15;
-  const z = makeGridLines([-2.5, 2.5], lines, 60);
-  const stages = tf.tidy(() => model.flow.forwardStages(tf.tensor2d(z, [z.length / 2, 2])));
-  const values = stages.map((s) => Float32Array.from(s.dataSync()));
-  tf.dispose(stages);
-  const every = Math.max(1, Math.floor((values.length - 1) / 4));
-  const picked = values
-    .map((v, i) => [v, i] as const)
-    .filter(([, i]) => i % every === 0 || i === values.length - 1);
-  const stageTitles = picked.map(([, i]) =>
-    i === 0 ? 'z' : i === values.length - 1 ? 'x' : `after layer ${i}`,
-  );
-  return chartFigure(
-    gridWarpSpec(
-      picked.map(([v]) => v),
-      { lines, stageTitles },
-    ),
-  );
+  const { stages, titles, lines } = layerStages(model);
+  return chartFigure(gridWarpSpec(stages, { lines, stageTitles: titles }));
 }
 
 /** Rows of image samples, one row per temperature of {@link SAMPLE_TEMPERATURES}. */

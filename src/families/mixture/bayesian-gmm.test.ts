@@ -429,6 +429,39 @@ describe('BayesianGaussianMixture.fit onIteration', () => {
   });
 });
 
+describe('BayesianGaussianMixture.snapshot', () => {
+  it.each(CASES)(
+    '%s, %s: each iteration kept by onIteration still predicts and prunes as it did then',
+    (w, t) => {
+      const seen: { snapshot: BayesianGaussianMixture; proba: Float64Array; active: number[] }[] = [];
+      const bgm = new BayesianGaussianMixture(4, {
+        covarianceType: t,
+        weightConcentrationPriorType: w,
+        init: { means: MEANS_INIT },
+        tol: 1e-8,
+        maxIter: 500,
+      });
+      bgm.fit(X, {
+        onIteration: ({ model }) =>
+          seen.push({
+            snapshot: model.snapshot(),
+            proba: model.predictProba(X),
+            active: model.activeComponents,
+          }),
+      });
+      expect(seen.length).toBeGreaterThan(3);
+      for (const { snapshot, proba, active } of seen) {
+        expect(snapshot).not.toBe(bgm);
+        expect(snapshot.predictProba(X)).toEqual(proba);
+        expect(snapshot.activeComponents).toEqual(active);
+      }
+      expect(seen[1].proba).not.toEqual(seen.at(-1)!.proba);
+      expect(seen[0].snapshot.lowerBounds).toEqual([]);
+      expect(seen.at(-1)!.snapshot.lowerBounds).toEqual(bgm.lowerBounds);
+    },
+  );
+});
+
 const ALL_CASES = [...CASES, ...SHARED_CASES];
 
 describe('BayesianGaussianMixture.sample', () => {

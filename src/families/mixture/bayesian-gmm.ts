@@ -73,7 +73,11 @@ export interface BayesianIterationInfo {
   iteration: number;
   /** The lower bound of this iteration (sklearn's, the total over the points); NaN at iteration 0. */
   lowerBound: number;
-  /** The model, whose parameters are those of this iteration. */
+  /**
+   * The model, whose parameters are those of this iteration. Every M-step stores new arrays and never writes to
+   * them afterwards, so the callback may keep `weights`, `means`, `covariances` and `factors` without copying them,
+   * or the whole model by {@link BayesianGaussianMixture.snapshot}.
+   */
   model: BayesianGaussianMixture;
 }
 
@@ -380,6 +384,26 @@ export class BayesianGaussianMixture {
   /** Indices of the components pruned by the prior (expected weight at most `pruneThreshold`). */
   get prunedComponents(): number[] {
     return [...this.weights.keys()].filter((j) => !(this.weights[j] > this.pruneThreshold));
+  }
+
+  /**
+   * The model as it is now, to keep: a copy that shares the parameter arrays, which is safe because every M-step
+   * stores new arrays and never writes into the old ones. A fit's `onIteration` can keep each iteration's snapshot
+   * and ask it later for what that iteration's q gives (`predictProba`, `activeComponents`), as the studio does to
+   * show the prior pruning components one iteration at a time.
+   *
+   * @example
+   * const steps: BayesianGaussianMixture[] = [];
+   * bgm.fit(points, { onIteration: ({ model }) => steps.push(model.snapshot()) });
+   * steps.map((s) => s.activeComponents.length); // the components still in use at each iteration
+   */
+  snapshot(): BayesianGaussianMixture {
+    const copy = Object.assign(
+      Object.create(BayesianGaussianMixture.prototype) as BayesianGaussianMixture,
+      this,
+    );
+    copy.lowerBounds = this.lowerBounds.slice();
+    return copy;
   }
 
   /** log-sum-exp over j of {@link weightedLogProb} for every point (sklearn's `score_samples`). */

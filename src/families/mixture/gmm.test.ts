@@ -184,6 +184,40 @@ describe('fit with onIteration', () => {
   });
 });
 
+describe('snapshot', () => {
+  it.each(TYPES)('%s: each iteration kept by onIteration still predicts as it did then', (type) => {
+    const seen: { snapshot: GaussianMixture; proba: Float64Array; bounds: number }[] = [];
+    const gmm = new GaussianMixture(3, { covarianceType: type, init: 'random', seed: 2, tol: 1e-8 });
+    gmm.fit(X, {
+      onIteration: ({ model }) =>
+        seen.push({
+          snapshot: model.snapshot(),
+          proba: model.predictProba(X),
+          bounds: model.lowerBounds.length,
+        }),
+    });
+    expect(seen.length).toBeGreaterThan(3);
+    for (const { snapshot, proba, bounds } of seen) {
+      expect(snapshot).not.toBe(gmm);
+      expect(snapshot).toBeInstanceOf(GaussianMixture);
+      expect(snapshot.predictProba(X)).toEqual(proba);
+      expect(snapshot.lowerBounds).toHaveLength(bounds);
+    }
+    // The iterations differ, so equal predictions above are not one shared state.
+    expect(seen[1].proba).not.toEqual(seen.at(-1)!.proba);
+    expect(seen.at(-1)!.snapshot.means).toEqual(gmm.means);
+  });
+
+  it('is not moved by later partialFit steps', () => {
+    const gmm = new GaussianMixture(3, { init: { means: MEANS_INIT } }).partialFit(X);
+    const kept = gmm.snapshot();
+    const proba = gmm.predictProba(X);
+    gmm.partialFit({ data: X.data.slice(0, 60), n: 30, d: 2 });
+    expect(gmm.predictProba(X)).not.toEqual(proba);
+    expect(kept.predictProba(X)).toEqual(proba);
+  });
+});
+
 describe('initialisation, prediction and sampling', () => {
   it.each(['kmeans', 'random'] as const)('%s init (nInit 3) finds the three clusters', (init) => {
     const gmm = new GaussianMixture(3, { init, nInit: 3, seed: 7, tol: 1e-8, maxIter: 300 }).fit(X);

@@ -420,6 +420,23 @@ export class GaussianMixture {
     return this;
   }
 
+  /**
+   * The model as it is now, to keep: a copy that shares the parameter arrays, which is safe because every M-step
+   * (of `fit`, `mStep` and `partialFit`) stores new arrays and never writes into the old ones. A fit's `onIteration`
+   * can keep each iteration's snapshot and ask it later for what that iteration's parameters give (`predictProba`,
+   * `scoreSamples`), as the studio does to colour the points by each iteration's responsibilities.
+   *
+   * @example
+   * const steps: GaussianMixture[] = [];
+   * gmm.fit(points, { onIteration: ({ model }) => steps.push(model.snapshot()) });
+   * steps[3].predictProba(points); // r_ij under the parameters after iteration 3
+   */
+  snapshot(): GaussianMixture {
+    const copy = Object.assign(Object.create(GaussianMixture.prototype) as GaussianMixture, this);
+    copy.lowerBounds = this.lowerBounds.slice();
+    return copy;
+  }
+
   /** log p(x_i) for every point. */
   scoreSamples(x: MatrixInput): Float64Array {
     return this.eStep(x).logProbNorm;
