@@ -1,6 +1,7 @@
 /**
- * Checkpoints as data: the safetensors format and latentlab's checkpoint files, encoded and decoded in memory (a
- * browser can save them as downloads). Writing them to disk, atomically, is Node's: see `node.ts`.
+ * Checkpoints as data: the safetensors format and latentlab's checkpoint files, encoded and decoded in memory, and
+ * tar archives to carry a run's files as one (a browser can save them as downloads). Writing them to disk,
+ * atomically, is Node's: see `node.ts`.
  */
 export {
   asFloat32Arrays,
@@ -26,3 +27,5 @@ export type {
   LoadedCheckpoint,
   SavedArrays,
 } from './checkpoint.js';
+export { decodeTar, encodeTar, isTar } from './tar.js';
+export type { TarOptions } from './tar.js';

@@ -1,7 +1,8 @@
 /**
  * Training that runs anywhere: the loop shared by every family trained by steps, its callbacks, the option
- * declarations every family uses, the run options, and named optimizers in checkpoints. The run lifecycle (files,
- * locks, PNGs) and the terminal's progress bar are Node's: see `node.ts`.
+ * declarations every family uses, the run options, named optimizers in checkpoints, and a run's files in memory (a
+ * run directory made from a model, and read back). The run lifecycle (files on disk, locks, PNGs) and the terminal's
+ * progress bar are Node's: see `node.ts`.
  */
 export { trainSteps, stepSeed, epochsFor, NonFiniteLossError, TrainerError } from './trainer.js';
 export type { StepFn, TrainingProgress, Callback, TrainOptions, TrainResult } from './trainer.js';
@@ -38,5 +39,21 @@ export {
   trainingLength,
 } from './run-options.js';
 export { optimizerStates, restoreOptimizers } from './optimizers.js';
+export {
+  decodeRunCheckpoint,
+  decodeRunFiles,
+  decodeRunState,
+  encodeModelCheckpoint,
+  encodeRun,
+  encodeRunCheckpoint,
+  familyOfCheckpoint,
+  metricsLines,
+  prefixed,
+  restoreModel,
+  restoreRunOptimizers,
+  RUN_FILES,
+  summaryHead,
+} from './run-files.js';
+export type { LoadedRunCheckpoint, RunContents, RunState } from './run-files.js';
 export { DEFAULT_SAMPLE_COUNT, modelSampleMetrics, sampleReference } from './sample-metrics.js';
 export type { SampleReference } from './sample-metrics.js';

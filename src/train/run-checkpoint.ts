@@ -14,32 +14,26 @@
  * At every instant `checkpoint/` or `checkpoint.prev/` holds a complete checkpoint, so a crash at any step never
  * loses the last good one, and the reader ({@link findCheckpointDir}) looks in both.
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonFile, writeJsonAtomic } from '../io/atomic.js';
-import { CHECKPOINT_FILES, type CheckpointContents, type LoadedCheckpoint } from '../io/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint-dir.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CHECKPOINT_FILES, type CheckpointContents, type CheckpointFiles } from '../io/checkpoint.js';
+import { loadCheckpoint } from '../io/checkpoint-dir.js';
 import { CheckpointError } from '../io/safetensors.js';
-import type { OptionValues } from './options.js';
-import type { TrainingProgress } from './trainer.js';
+import {
+  decodeRunState,
+  encodeRunCheckpoint,
+  RUN_FILES,
+  type LoadedRunCheckpoint,
+  type RunState,
+} from './run-files.js';
 
-export const RUN_CHECKPOINT = 'checkpoint';
+export type { LoadedRunCheckpoint, RunState } from './run-files.js';
+
+export const RUN_CHECKPOINT = RUN_FILES.checkpoint;
 const TEMPORARY = 'checkpoint.tmp';
-const PREVIOUS = 'checkpoint.prev';
-const STATE = 'state.json';
-
-/**
- * Where a run stands, in `state.json`: its kind and every option it was started with (what `--resume` restores
- * and checks flags against), its position, and its training time. A fit counts as one epoch of `step` iterations.
- */
-export interface RunState extends TrainingProgress {
-  kind: string;
-  options: OptionValues;
-  /** The shape of one training example, which the data the run is evaluated on must have. */
-  shape: number[];
-  /** Seconds of training over every session of the run. */
-  seconds: number;
-}
+const PREVIOUS = RUN_FILES.previousCheckpoint;
+const STATE = RUN_FILES.state;
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -53,19 +47,21 @@ export async function saveRunCheckpoint(
   runDir: string,
   contents: CheckpointContents & { state: RunState },
 ): Promise<void> {
+  await writeRunCheckpoint(runDir, encodeRunCheckpoint(contents));
+}
+
+/**
+ * Write a run checkpoint's encoded files (see `encodeRunCheckpoint`, `encodeModelCheckpoint`) into
+ * `runDir/checkpoint/`, each atomically and in their order (the state last), by the swap described above.
+ */
+export async function writeRunCheckpoint(runDir: string, files: CheckpointFiles): Promise<void> {
   const current = join(runDir, RUN_CHECKPOINT);
   const previous = join(runDir, PREVIOUS);
   const tmp = join(runDir, TEMPORARY);
   if (!(await exists(current)) && (await exists(previous))) await rename(previous, current);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  const metadata = {
-    ...contents.metadata,
-    epoch: String(contents.state.epoch),
-    step: String(contents.state.step),
-  };
-  await saveCheckpoint(tmp, { ...contents, metadata });
-  await writeJsonAtomic(join(tmp, STATE), contents.state);
+  for (const [name, bytes] of files) await writeFileAtomic(join(tmp, name), bytes);
   await rm(previous, { recursive: true, force: true });
   if (await exists(current)) await rename(current, previous);
   await rename(tmp, current);
@@ -103,9 +99,6 @@ export async function isResumable(dir: string): Promise<boolean> {
   }
 }
 
-/** A loaded run checkpoint: the checkpoint, its run state (null for a bare checkpoint), and where it was read. */
-export type LoadedRunCheckpoint = LoadedCheckpoint & { state: RunState | null; path: string };
-
 /** Load a run's checkpoint and its run state. */
 export async function loadRunCheckpoint(dir: string): Promise<LoadedRunCheckpoint> {
   const path = await findCheckpointDir(dir);
@@ -113,11 +106,10 @@ export async function loadRunCheckpoint(dir: string): Promise<LoadedRunCheckpoin
   const statePath = join(path, STATE);
   let state: RunState | null = null;
   if (await exists(statePath)) {
-    state = (await readJsonFile(statePath, 'run state')) as RunState;
-    if (checkpoint.metadata.epoch !== undefined && String(state.epoch) !== checkpoint.metadata.epoch)
-      throw new CheckpointError(
-        `${statePath}: epoch ${state.epoch} does not match the weights' epoch ${checkpoint.metadata.epoch}`,
-      );
+    const bytes = await readFile(statePath).catch((e: Error) => {
+      throw new CheckpointError(`cannot read run state ${statePath}: ${e.message}`);
+    });
+    state = decodeRunState(bytes, checkpoint, statePath);
   }
   return { ...checkpoint, state, path };
 }

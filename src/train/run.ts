@@ -13,13 +13,12 @@ import * as tf from '../engine/tf.js';
 import { deriveSeed } from '../engine/random.js';
 import { head, type DataSplit, type Dataset } from '../data/dataset.js';
 import { loadDataset, readTable } from '../data/registry.js';
-import { FAMILIES, familyOfKind } from '../families/index.js';
+import { FAMILIES } from '../families/index.js';
 import type { Family, FamilyModel, Metrics, Picture, StepFamily } from '../families/family.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { CheckpointError } from '../io/safetensors.js';
 import { writeFigure } from '../plot/render.js';
 import { earlyStopping } from './callbacks.js';
-import { optimizerStates, restoreOptimizers } from './optimizers.js';
 import {
   checkOptionValue,
   defaultOf,
@@ -31,13 +30,19 @@ import {
   type OptionValues,
 } from './options.js';
 import { progressCallback, type ProgressOptions } from './progress.js';
+import { isResumable, loadRunCheckpoint, writeRunCheckpoint } from './run-checkpoint.js';
 import {
-  isResumable,
-  loadRunCheckpoint,
-  saveRunCheckpoint,
+  encodeModelCheckpoint,
+  familyOfCheckpoint,
+  metricsLines,
+  prefixed,
+  restoreModel,
+  restoreRunOptimizers,
+  RUN_FILES,
+  summaryHead,
   type LoadedRunCheckpoint,
   type RunState,
-} from './run-checkpoint.js';
+} from './run-files.js';
 import { RunDirectory } from './run-directory.js';
 import { LENGTH_OPTIONS, optionsOf, runOptionsOf, trainingLength } from './run-options.js';
 import { NonFiniteLossError, trainSteps, type Callback, type TrainResult } from './trainer.js';
@@ -172,33 +177,7 @@ function loadTrainingData(data: string, limit: number | undefined): { split: Dat
   return { split, train };
 }
 
-/** The summary's first keys, the same for every family. */
-function summaryHead(
-  family: Family,
-  kind: string,
-  options: OptionValues,
-  model: FamilyModel,
-  seconds: number,
-  train: Dataset,
-  test: Dataset | null,
-): Record<string, unknown> {
-  return {
-    family: family.name,
-    kind,
-    data: options.data,
-    engine: family.engine === 'tfjs' ? tf.getBackend() : family.engine,
-    parameters: model.numParameters(),
-    seconds,
-    seed: options.seed,
-    train_n: train.n,
-    test_n: test?.n ?? null,
-  };
-}
-
-/** `metrics` with each key prefixed (`elbo` -> `test_elbo`). */
-export function prefixed(metrics: Metrics, prefix: string): Metrics {
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}${k}`, v]));
-}
+export { prefixed } from './run-files.js';
 
 /** The numbers of `metrics` alone, for an epoch record. */
 function scalars(metrics: Metrics): Record<string, number> {
@@ -239,31 +218,13 @@ async function writePictures(dir: string, pictures: Picture[]): Promise<string[]
 }
 
 async function writeMetrics(dir: string, history: Array<Record<string, number>>): Promise<void> {
-  await writeFileAtomic(join(dir, 'metrics.jsonl'), history.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await writeFileAtomic(join(dir, RUN_FILES.metrics), metricsLines(history));
 }
 
 /** The checkpoint of a model of `family` at `state`. */
 async function checkpoint(dir: string, family: Family, model: FamilyModel, state: RunState): Promise<void> {
-  const saved = family.save(model);
-  const optimizer = family.training === 'steps' ? optimizerStates(family.optimizers(model)) : undefined;
-  try {
-    await saveRunCheckpoint(dir, {
-      config: model.config,
-      weights: saved.weights,
-      optimizer,
-      metadata: saved.metadata,
-      state,
-    });
-  } finally {
-    if (optimizer) tf.dispose([...optimizer.values()]);
-  }
+  await writeRunCheckpoint(dir, encodeModelCheckpoint(family, model, state));
   await writeMetrics(dir, state.history);
-}
-
-/** The model's parameters, for checking a saved optimizer state against them. */
-function parametersOf(model: FamilyModel): Map<string, tf.Variable> | undefined {
-  const m = model as Partial<{ parameters(): Map<string, tf.Variable> }>;
-  return typeof m.parameters === 'function' ? m.parameters() : undefined;
 }
 
 interface Session {
@@ -591,27 +552,10 @@ export async function loadRun(
   } = {},
 ): Promise<LoadedRun> {
   const checkpoint = await loadRunCheckpoint(dir);
-  const { config, path } = checkpoint;
-  const family = familyOfKind(config.kind, families);
-  if (family === undefined)
-    throw new CheckpointError(
-      `${path}/config.json: kind '${config.kind}' is none of latentlab's (${families.flatMap((f) => f.kinds.map((k) => k.name)).join(', ')})`,
-    );
+  const { path } = checkpoint;
+  const family = familyOfCheckpoint(checkpoint, path, families);
   await beforeCreate?.(family);
-  let model: FamilyModel;
-  try {
-    model = family.create(config as never);
-  } catch (e) {
-    if (e instanceof OptionError || e instanceof TypeError || e instanceof RangeError)
-      throw new CheckpointError(`${path}/config.json: ${e.message}`);
-    throw e;
-  }
-  try {
-    family.restore(model, checkpoint, path);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  const model = restoreModel(family, checkpoint, path);
   return { family, model, state: checkpoint.state, path, checkpoint };
 }
 
@@ -669,12 +613,7 @@ export async function resumeRun(request: ResumeRequest, io: RunIO = {}): Promise
       throw new CheckpointError(
         `${loaded.path} holds a checkpoint without its run state; it cannot be resumed`,
       );
-    restoreOptimizers(
-      family.optimizers(model),
-      checkpoint.optimizer,
-      parametersOf(model),
-      `${loaded.path}/optimizer.safetensors`,
-    );
+    restoreRunOptimizers(family, model, checkpoint.optimizer, `${loaded.path}/optimizer.safetensors`);
     const values: OptionValues = { ...state.options };
     const sources: Record<string, OptionSource> = Object.fromEntries(
       Object.keys(values).map((k) => [k, LENGTH_OPTIONS.includes(k) ? 'default' : 'run']),
