@@ -9,6 +9,7 @@ import { gan2d, gan2dGrid25, gan2dRegOld, gan2dWgan } from './gan2d.js';
 import { gmm } from './gmm.js';
 import { gmmImages } from './gmm-images.js';
 import type { Benchmark } from './harness.js';
+import { pageFlow, pageVae } from './page-speed.js';
 import { vaeEpoch } from './vae-epoch.js';
 import { vaeStep } from './vae-step.js';
 
@@ -26,4 +27,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fashionVae,
   fashionFlow,
   fashionDcgan,
+  pageFlow,
+  pageVae,
 ];

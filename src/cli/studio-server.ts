@@ -3,6 +3,11 @@
  * built or downloaded at run time), with the content types a browser needs (`application/wasm` for the backend's
  * binaries, which `WebAssembly.instantiateStreaming` insists on), nothing outside the site's folder, and no caching
  * of `index.html`.
+ *
+ * It sends no COOP/COEP headers, so the page is not cross-origin isolated. Isolation would only let TensorFlow.js load
+ * its threaded wasm build, which it caps at half the logical cores (one thread on this project's 2-core machines),
+ * and whose pthreads cannot start from a bundle; the studio's worker asks for the single-threaded build in any case
+ * (`studio/engine.ts`), so that the site also works from a host that isolates it.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
