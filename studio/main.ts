@@ -7,32 +7,50 @@ import { barsFigure, Gallery } from './figures.js';
 import {
   isFamilyPanel,
   PANELS,
-  type DensityFrame,
+  STUDIO_BACKENDS,
   type FromWorker,
   type MixtureFrame,
   type OptionField,
   type Panel,
+  type StudioBackend,
   type StudioSetup,
   type ToWorker,
 } from './protocol.js';
+import { drawDensities, drawLayers } from './flow-draw.js';
+import { drawMixture, MIXTURE_TEXTS, mixtureStatus } from './mixture-draw.js';
+import { StepTimes } from './step-times.js';
 import { Strips } from './strips.js';
-import { queryOfSetup, setupFromQuery } from './url.js';
+import { MAX_TEMPERATURE, MIN_TEMPERATURE, queryOfSetup, setupFromQuery } from './url.js';
+import { isUserDataName } from './data.js';
+import { addUserDataChoices, UserDataControls } from './user-data.js';
+import { RunFileControls, saveDownload } from './run-controls.js';
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = element<HTMLParagraphElement>('status');
 const errorLine = element<HTMLParagraphElement>('error');
 const inputs = {
   panel: element<HTMLSelectElement>('panel'),
+  backend: element<HTMLSelectElement>('backend-select'),
   density: element<HTMLSelectElement>('density'),
   seed: element<HTMLInputElement>('seed'),
   layers: element<HTMLInputElement>('layers'),
   hidden: element<HTMLInputElement>('hidden'),
   lr: element<HTMLInputElement>('lr'),
   components: element<HTMLInputElement>('components'),
+  mixture: element<HTMLSelectElement>('mixture'),
   kind: element<HTMLSelectElement>('kind'),
   data: element<HTMLSelectElement>('data'),
 };
 const optionsBox = element<HTMLDivElement>('options');
+/** The flow's sample temperature: a view setting, sent to the worker as it moves, not a new run. */
+const temperature = element<HTMLInputElement>('temperature');
+temperature.min = String(MIN_TEMPERATURE);
+temperature.max = String(MAX_TEMPERATURE);
+/** Whether the EM panel colours the points by their responsibilities; the iteration shown, to redraw it. */
+const responsibilities = element<HTMLInputElement>('responsibilities');
+let mixtureShown: MixtureFrame | null = null;
+/** A temperature sent whose frame has not come back: the slider's later moves wait for it. */
+let temperaturePending = false;
 const gallery = new Gallery(element('gallery'));
 const strips = new Strips(element<HTMLCanvasElement>('parts-canvas'));
 /** The option fields of the family run in hand, as the worker resolved them. */
@@ -58,27 +76,36 @@ const PANEL_NAMES: Record<Panel, string> = {
   helmholtz: 'Helmholtz machine',
 };
 for (const panel of PANELS) inputs.panel.add(new Option(PANEL_NAMES[panel], panel));
+for (const name of STUDIO_BACKENDS) inputs.backend.add(new Option(name, name));
 inputs.data.add(new Option("the family's default", ''));
 for (const name of ['mnist', ...TOY2D_NAMES]) inputs.data.add(new Option(name, name));
+addUserDataChoices(inputs.data);
 
-/** What the flow and EM panels' titles and captions say. */
-const TEXTS: Record<'flow' | 'em', { title: string; density: string; loss: string }> = {
-  flow: {
-    title: 'Normalizing flow (RealNVP) on a 2-D density',
-    density: 'log q(x) of the flow (light: high), with held-out data (blue) and samples (orange)',
-    loss: 'training loss -log q(x) per batch (grey) and on held-out points (black)',
-  },
-  em: {
-    title: 'Gaussian mixture, fitted by EM step by step',
-    density:
-      'the training points and each component’s 2-sigma ellipse (line width: its weight); EM starts from k random points',
-    loss: 'the mean log-likelihood of each E-step, which EM never lowers',
-  },
+/** What the flow panel's title and captions say (the EM panel's: MIXTURE_TEXTS). */
+const FLOW_TEXTS = {
+  title: 'Normalizing flow (RealNVP) on a 2-D density',
+  density:
+    'log q(x) of the flow (light: high), with held-out data (blue) and samples at the temperature chosen (orange)',
+  loss: 'training loss -log q(x) per batch (grey) and on held-out points (black)',
 };
 for (const name of TOY2D_NAMES) inputs.density.add(new Option(name, name));
+addUserDataChoices(inputs.density);
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const send = (message: ToWorker) => worker.postMessage(message);
+/** The training worker, and the backend it was started on: a backend is per worker, so another needs a new one. */
+let worker: Worker | null = null;
+let workerBackend: StudioBackend | null = null;
+const send = (message: ToWorker) => worker?.postMessage(message);
+/** The times of the last steps, as the worker measured them. */
+const stepTimes = new StepTimes();
+const userData = new UserDataControls({
+  send,
+  choose: (name) => {
+    (isFamilyPanel(setup.panel) ? inputs.data : inputs.density).value = name;
+    reset();
+  },
+  showError: (message) => (errorLine.textContent = message),
+});
+new RunFileControls({ send, showError: (message) => (errorLine.textContent = message) });
 
 let setup: StudioSetup;
 const losses: Array<{ step: number; loss: number }> = [];
@@ -86,21 +113,27 @@ const heldOut: Array<{ step: number; loss: number }> = [];
 
 function showSetup(s: StudioSetup): void {
   inputs.panel.value = s.panel;
+  inputs.backend.value = s.backend;
   document.body.dataset.panel = s.panel;
   document.body.dataset.kind = isFamilyPanel(s.panel) ? 'family' : s.panel;
   if (isFamilyPanel(s.panel)) element('title').textContent = FAMILY_TITLES[s.panel];
   else {
-    element('title').textContent = TEXTS[s.panel].title;
-    element('density-caption').textContent = TEXTS[s.panel].density;
-    element('loss-caption').textContent = TEXTS[s.panel].loss;
+    const texts = s.panel === 'em' ? MIXTURE_TEXTS[s.mixture] : FLOW_TEXTS;
+    element('title').textContent = texts.title;
+    element('density-caption').textContent = texts.density;
+    element('loss-caption').textContent = texts.loss;
   }
   inputs.components.value = String(s.components);
+  inputs.mixture.value = s.mixture;
+  temperature.value = String(s.temperature);
+  element('temperature-value').textContent = s.temperature.toFixed(2);
   inputs.data.value = s.data;
   // The kinds arrive from the worker with the run; until then the select holds the set-up's own.
-  if (![...inputs.kind.options].some((o) => o.value === s.kind))
+  if (!Array.from(inputs.kind.options).some((o) => o.value === s.kind))
     inputs.kind.replaceChildren(...(s.kind === '' ? [] : [new Option(s.kind, s.kind)]));
   inputs.kind.value = s.kind;
-  inputs.density.value = s.density;
+  // The flow and EM panels offer the user's own points among their densities.
+  inputs.density.value = !isFamilyPanel(s.panel) && isUserDataName(s.data) ? s.data : s.density;
   inputs.seed.value = String(s.seed);
   inputs.layers.value = String(s.layers);
   inputs.hidden.value = String(s.hidden);
@@ -117,14 +150,18 @@ function readSetup(): StudioSetup {
   const samePanel = panel === setup.panel;
   const query = new URLSearchParams({
     panel,
+    backend: inputs.backend.value,
     k: inputs.components.value,
-    density: inputs.density.value,
+    mixture: inputs.mixture.value,
+    t: String(setup.temperature),
+    density: isUserDataName(inputs.density.value) ? setup.density : inputs.density.value,
     seed: inputs.seed.value,
     layers: inputs.layers.value,
     hidden: inputs.hidden.value,
     lr: inputs.lr.value,
     batch: String(setup.batchSize),
   });
+  if (!isFamilyPanel(panel) && isUserDataName(inputs.density.value)) query.set('data', inputs.density.value);
   if (samePanel && isFamilyPanel(panel)) {
     if (inputs.kind.value !== '') query.set('kind', inputs.kind.value);
     if (inputs.data.value !== '') query.set('data', inputs.data.value);
@@ -159,11 +196,25 @@ function reset(): void {
   showSetup(setup);
   delete status.dataset.heldOut;
   delete status.dataset.bound;
+  delete status.dataset.active;
+  mixtureShown = null;
+  temperaturePending = false;
   losses.length = 0;
   heldOut.length = 0;
   strips.clear();
+  stepTimes.clear();
+  element('speed').textContent = '';
+  delete element('speed').dataset.msPerStep;
   gallery.clear();
   element('metrics').replaceChildren();
+  delete status.dataset.loss;
+  // A new backend starts a new worker, which asks for the set-up (this again) when it is ready.
+  if (setup.backend !== workerBackend) {
+    startWorker(setup.backend);
+    return;
+  }
+  // The user's own data is not in the URL: after a reload the page asks for it before it starts a run.
+  if (!userData.ready(setup)) return;
   send({ type: 'setup', setup });
 }
 
@@ -225,45 +276,6 @@ function showMetrics(
   return bars;
 }
 
-/** A colour from dark blue (low) to yellow (high) for t in [0, 1]. */
-function colour(t: number): [number, number, number] {
-  const u = Math.min(1, Math.max(0, t));
-  return [Math.round(30 + 225 * u), Math.round(20 + 210 * u ** 0.8), Math.round(90 + 60 * (1 - u))];
-}
-
-function drawDensity(frame: DensityFrame): void {
-  const canvas = element<HTMLCanvasElement>('density-canvas');
-  const context = canvas.getContext('2d')!;
-  const { size, extent, logDensity } = frame;
-  const image = context.createImageData(size, size);
-  const finite = logDensity.filter((v) => Number.isFinite(v));
-  const top = Math.max(...finite);
-  const bottom = top - 8;
-  for (let k = 0; k < size * size; k++) {
-    const [r, g, b] = colour((logDensity[k] - bottom) / (top - bottom));
-    image.data.set([r, g, b, 255], 4 * k);
-  }
-  const cells = document.createElement('canvas');
-  cells.width = size;
-  cells.height = size;
-  cells.getContext('2d')!.putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = false;
-  context.drawImage(cells, 0, 0, canvas.width, canvas.height);
-  const toPixel = (x: number, y: number): [number, number] => [
-    ((x + extent) / (2 * extent)) * canvas.width,
-    ((extent - y) / (2 * extent)) * canvas.height,
-  ];
-  const dots = (points: Float32Array, fill: string) => {
-    context.fillStyle = fill;
-    for (let i = 0; i + 1 < points.length; i += 2) {
-      const [px, py] = toPixel(points[i], points[i + 1]);
-      context.fillRect(px - 1, py - 1, 2, 2);
-    }
-  };
-  dots(frame.data, 'rgba(80, 160, 255, 0.6)');
-  dots(frame.samples, 'rgba(255, 140, 0, 0.8)');
-}
-
 function drawLosses(): void {
   const canvas = element<HTMLCanvasElement>('loss-canvas');
   const context = canvas.getContext('2d')!;
@@ -289,69 +301,76 @@ function drawLosses(): void {
   line(heldOut, '#000');
 }
 
-/** The EM panel's picture: the points, and each component's 2-sigma ellipse. */
-function drawMixture(frame: MixtureFrame): void {
-  const canvas = element<HTMLCanvasElement>('density-canvas');
-  const context = canvas.getContext('2d')!;
-  const extent = 4;
-  const scale = canvas.width / (2 * extent);
-  const toPixel = (x: number, y: number): [number, number] => [(x + extent) * scale, (extent - y) * scale];
-  context.fillStyle = 'white';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  context.fillStyle = 'rgba(80, 160, 255, 0.5)';
-  for (let i = 0; i + 1 < frame.data.length; i += 2) {
-    const [px, py] = toPixel(frame.data[i], frame.data[i + 1]);
-    context.fillRect(px - 1, py - 1, 2, 2);
-  }
-  const k = frame.weights.length;
-  for (let j = 0; j < k; j++) {
-    const [a, b, , d] = frame.covariances.subarray(4 * j, 4 * j + 4);
-    // The eigenvalues of [[a, b], [b, d]] are the squared semi-axes; the major axis is at 1/2 atan2(2b, a - d).
-    const half = (a + d) / 2;
-    const root = Math.sqrt(((a - d) / 2) ** 2 + b * b);
-    const [l1, l2] = [half + root, Math.max(half - root, 0)];
-    const angle = 0.5 * Math.atan2(2 * b, a - d);
-    const [cx, cy] = toPixel(frame.means[2 * j], frame.means[2 * j + 1]);
-    context.strokeStyle = `hsl(${(360 * j) / k}, 70%, 40%)`;
-    context.lineWidth = 1 + 6 * frame.weights[j];
-    context.beginPath();
-    // The canvas's y axis points down, so the plane's angle turns the other way there.
-    context.ellipse(cx, cy, 2 * Math.sqrt(l1) * scale, 2 * Math.sqrt(l2) * scale, -angle, 0, 2 * Math.PI);
-    context.stroke();
-  }
+/** Record a step's time, and show the median of the last steps' times. */
+function showSpeed(ms: number): void {
+  stepTimes.add(ms);
+  const median = stepTimes.median();
+  if (!Number.isFinite(median)) return;
+  const speed = element('speed');
+  speed.textContent = `${median.toPrecision(3)} ms a step · ${(1000 / median).toPrecision(3)} steps/s`;
+  speed.title = `the median of the last ${stepTimes.count} steps, each timed alone in the worker`;
+  speed.dataset.msPerStep = String(median);
 }
 
-worker.onmessage = (event: MessageEvent<FromWorker>) => {
+function onWorkerMessage(event: MessageEvent<FromWorker>): void {
   const message = event.data;
   switch (message.type) {
-    case 'ready':
-      element('backend').textContent = `TensorFlow.js backend: ${message.backend}`;
+    case 'ready': {
+      const backend = element('backend');
+      backend.textContent =
+        `TensorFlow.js backend: ${message.backend}` +
+        (message.note === null ? '' : ` (${message.requested} cannot run here)`);
+      element('backend-note').textContent = message.note ?? '';
+      backend.dataset.backend = message.backend;
+      backend.dataset.kernels = message.kernels.join(' ');
+      backend.title =
+        message.kernels.length === 0
+          ? "TensorFlow.js's own kernels"
+          : `with latentlab's own kernels: ${message.kernels.join(', ')}`;
       reset();
       break;
+    }
     case 'progress':
       if (Number.isFinite(message.loss)) losses.push({ step: message.step, loss: message.loss });
+      if (Number.isFinite(message.loss)) status.dataset.loss = String(message.loss);
       if (message.heldOut !== null) heldOut.push({ step: message.step, loss: message.heldOut });
+      // A table has no held-out points: the batch's loss is all there is to show.
       status.textContent =
         `step ${message.step}` +
-        (heldOut.length > 0 ? ` · held-out -log q(x) ${heldOut.at(-1)!.loss.toFixed(4)}` : '');
+        (heldOut.length > 0
+          ? ` · held-out -log q(x) ${heldOut.at(-1)!.loss.toFixed(4)}`
+          : Number.isFinite(message.loss)
+            ? ` · -log q(x) of the batch ${message.loss.toFixed(4)}`
+            : '');
       status.dataset.step = String(message.step);
+      showSpeed(message.ms);
       if (heldOut.length > 0) status.dataset.heldOut = String(heldOut.at(-1)!.loss);
       if (message.heldOut !== null || message.step % 10 === 0) drawLosses();
       break;
     case 'frame':
-      drawDensity(message.frame);
+      drawDensities(
+        message.frame,
+        element<HTMLCanvasElement>('density-canvas'),
+        element<HTMLCanvasElement>('truth-canvas'),
+      );
+      drawLayers(element<HTMLCanvasElement>('layers-canvas'), message.frame.layers);
+      temperaturePending = false;
+      // The slider moved on while this frame was drawn: ask for its latest value.
+      if (message.frame.temperature !== setup.temperature) sendTemperature();
       break;
     case 'mixture': {
-      const { iteration, iterations, lowerBound, converged } = message.frame;
+      const { iteration, lowerBound, active } = message.frame;
       if (iteration === 0) heldOut.length = 0;
       if (Number.isFinite(lowerBound)) heldOut.push({ step: iteration, loss: lowerBound });
-      status.textContent =
-        `iteration ${iteration} of ${iterations}` +
-        (Number.isFinite(lowerBound) ? ` · mean log-likelihood ${lowerBound.toFixed(4)}` : '') +
-        (converged && iteration === iterations ? ' · converged' : '');
+      status.textContent = mixtureStatus(message.frame);
       status.dataset.step = String(iteration);
       if (Number.isFinite(lowerBound)) status.dataset.bound = String(lowerBound);
-      drawMixture(message.frame);
+      if (active !== null) status.dataset.active = String(active.length);
+      else delete status.dataset.active;
+      mixtureShown = message.frame;
+      drawMixture(element<HTMLCanvasElement>('density-canvas'), message.frame, {
+        responsibilities: responsibilities.checked,
+      });
       drawLosses();
       break;
     }
@@ -372,6 +391,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
           .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
           .join(' · ');
       status.dataset.step = String(message.step);
+      showSpeed(message.ms);
       if (message.step % 5 === 0 || !message.playing) strips.draw();
       break;
     case 'view': {
@@ -384,23 +404,76 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       });
       break;
     }
+    case 'download':
+      saveDownload(message.name, message.bytes);
+      break;
+    case 'opened':
+      // The run opened is the page's now: its panel, its set-up in the URL, its pictures from its own step.
+      setup = { ...setup, ...message.setup };
+      errorLine.textContent = '';
+      history.replaceState(null, '', `${location.pathname}${queryOfSetup(setup)}`);
+      showSetup(setup);
+      userData.ready(setup);
+      strips.clear();
+      stepTimes.clear();
+      gallery.clear();
+      element('metrics').replaceChildren();
+      delete status.dataset.viewStep;
+      delete status.dataset.metrics;
+      status.dataset.step = String(message.step);
+      status.dataset.opened = message.source;
+      status.textContent = `opened ${message.source}: ${setup.kind} on ${setup.data} at step ${message.step}`;
+      break;
     case 'error':
       errorLine.textContent = message.message;
       break;
   }
-};
-worker.onerror = (event) => {
-  errorLine.textContent = `the training worker failed: ${event.message}`;
-};
+}
+
+/** The worker's pause between steps: a quarter of a second in slow motion. */
+const delayMs = () => (element<HTMLInputElement>('slow').checked ? 250 : 0);
+
+/** Start a worker on `backend`, ending the one before (its engine and run go with it); it answers 'ready'. */
+function startWorker(backend: StudioBackend): void {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  workerBackend = backend;
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (event) => {
+    errorLine.textContent = `the training worker failed: ${event.message}`;
+  };
+  element('backend').textContent = `starting the engine (${backend})…`;
+  send({ type: 'engine', backend });
+  send({ type: 'speed', delayMs: delayMs() });
+}
 
 element('play').addEventListener('click', () => send({ type: 'play' }));
 element('pause').addEventListener('click', () => send({ type: 'pause' }));
 element('step').addEventListener('click', () => send({ type: 'step' }));
 element('reset').addEventListener('click', reset);
-element<HTMLInputElement>('slow').addEventListener('change', (event) =>
-  send({ type: 'speed', delayMs: (event.target as HTMLInputElement).checked ? 250 : 0 }),
+element<HTMLInputElement>('slow').addEventListener('change', () =>
+  send({ type: 'speed', delayMs: delayMs() }),
 );
 for (const input of Object.values(inputs)) input.addEventListener('change', reset);
+
+/** Send the slider's temperature, unless a frame for an earlier one is still coming (which then asks again). */
+function sendTemperature(): void {
+  if (temperaturePending) return;
+  temperaturePending = true;
+  send({ type: 'temperature', temperature: setup.temperature });
+}
+temperature.addEventListener('input', () => {
+  setup = { ...setup, temperature: Number(temperature.value) };
+  element('temperature-value').textContent = setup.temperature.toFixed(2);
+  history.replaceState(null, '', `${location.pathname}${queryOfSetup(setup)}`);
+  if (setup.panel === 'flow') sendTemperature();
+});
+responsibilities.addEventListener('change', () => {
+  if (mixtureShown !== null)
+    drawMixture(element<HTMLCanvasElement>('density-canvas'), mixtureShown, {
+      responsibilities: responsibilities.checked,
+    });
+});
 /** Start the page's set-up: the first message the worker gets after it is ready. */
 
 try {
@@ -410,3 +483,4 @@ try {
   setup = setupFromQuery('');
 }
 showSetup(setup);
+startWorker(setup.backend);

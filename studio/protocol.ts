@@ -5,6 +5,9 @@
 
 import type { Figure } from '../src/plot/figure.js';
 import type { Metrics } from '../src/families/family.js';
+import type { LayerStages } from '../src/families/flow/pictures.js';
+import type { UserData } from './data.js';
+import type { GivenFile } from './run-transfer.js';
 
 /**
  * The studio's panels: a normalizing flow on a 2-D density with its density drawn live, a Gaussian mixture fitted by
@@ -15,6 +18,22 @@ export const FAMILY_PANELS = ['vae', 'gan', 'aae', 'bigan', 'cyclegan', 'helmhol
 export type FamilyPanel = (typeof FAMILY_PANELS)[number];
 export type Panel = 'flow' | 'em' | FamilyPanel;
 export const PANELS: readonly Panel[] = ['flow', 'em', ...FAMILY_PANELS];
+
+/**
+ * The TensorFlow.js backends the page offers. A backend belongs to a worker: choosing another starts a new worker.
+ * `wasm` runs the library's own kernels (see `src/engine/tf.ts`); `webgl` and `webgpu` run TensorFlow.js's stock
+ * kernels on the GPU (in software where there is none); `cpu` is plain JavaScript.
+ */
+export const STUDIO_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;
+export type StudioBackend = (typeof STUDIO_BACKENDS)[number];
+
+/**
+ * How the EM panel fits its mixture: `em`, maximum likelihood by EM (`GaussianMixture`), or `bayesian`, variational
+ * Bayes with a Dirichlet prior on the weights (`BayesianGaussianMixture`), which prunes the components the data do
+ * not need.
+ */
+export const MIXTURE_FITS = ['em', 'bayesian'] as const;
+export type MixtureFit = (typeof MIXTURE_FITS)[number];
 
 /** Whether `panel` is a family's generic panel. */
 export const isFamilyPanel = (panel: Panel): panel is FamilyPanel =>
@@ -35,6 +54,8 @@ export interface OptionField {
 /** A panel's set-up: everything that decides a run, and what the page keeps in its URL. */
 export interface StudioSetup {
   panel: Panel;
+  /** The worker's TensorFlow.js backend. */
+  backend: StudioBackend;
   /** A toy 2-D density of the registry (`moons`, `ring8`, ...). */
   density: string;
   seed: number;
@@ -44,8 +65,12 @@ export interface StudioSetup {
   hidden: number;
   learningRate: number;
   batchSize: number;
+  /** The temperature T of the flow's samples, z ~ N(0, T^2 I): a view setting, changed without a new run. */
+  temperature: number;
   /** The mixture's components (the EM panel). */
   components: number;
+  /** How the EM panel fits the mixture. */
+  mixture: MixtureFit;
   /** A family panel's kind (`vae`, `beta-vae`, ...); empty for the family's first. */
   kind: string;
   /** A family panel's data: `mnist`, a toy 2-D density, `drawn` or `table`; empty for the family's default. */
@@ -56,11 +81,21 @@ export interface StudioSetup {
 
 /** Page to worker. */
 export type ToWorker =
+  /** The first message: start the engine on `backend`; the worker answers 'ready'. */
+  | { type: 'engine'; backend: StudioBackend }
   | { type: 'setup'; setup: StudioSetup }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
-  | { type: 'speed'; delayMs: number };
+  | { type: 'speed'; delayMs: number }
+  /** The flow panel's sample temperature moved: the worker redraws the samples at once, playing or not. */
+  | { type: 'temperature'; temperature: number }
+  /** The user's drawn points or dropped table, which set-ups name by `data: 'drawn'` or `'table'`. */
+  | { type: 'data'; data: UserData }
+  /** Save the family panel's run: the worker answers 'download' with the command line's files of it. */
+  | { type: 'download' }
+  /** Files given to the page (a run's .tar, its folder's or its checkpoint's files): open the run they hold. */
+  | { type: 'open'; files: GivenFile[] };
 
 /** The model's density on a square grid, with samples, for the canvas. */
 export interface DensityFrame {
@@ -69,19 +104,29 @@ export interface DensityFrame {
   size: number;
   /** The square [-extent, extent]^2 the grid covers. */
   extent: number;
-  /** Samples of the model, x and y interleaved. */
+  /** Samples of the model at `temperature`, x and y interleaved. */
   samples: Float32Array;
+  temperature: number;
   /** Held-out points of the data, x and y interleaved. */
   data: Float32Array;
+  /** The density's true log p(x) on the same grid, or null where it has none. */
+  truth: Float32Array | null;
+  /** A grid of lines in z pushed through the flow's layers (the flow family's `layerStages`). */
+  layers: LayerStages;
 }
 
 /** One iteration of EM: the mixture's parameters after its M-step, and the bound its E-step computed. */
 export interface MixtureFrame {
+  /** EM, or variational Bayes (whose parameters are the expectations under q, and whose bound is the ELBO). */
+  fit: MixtureFit;
   /** 0 after the initial M-step, then t after the M-step of iteration t. */
   iteration: number;
   /** The iterations the fit took in all. */
   iterations: number;
-  /** The mean log-likelihood of iteration t's E-step (NaN at iteration 0). */
+  /**
+   * EM: the mean log-likelihood of iteration t's E-step; variational Bayes: the evidence lower bound, summed over
+   * the points, up to a constant. NaN at iteration 0.
+   */
   lowerBound: number;
   converged: boolean;
   weights: Float64Array;
@@ -91,18 +136,34 @@ export interface MixtureFrame {
   covariances: Float64Array;
   /** The training points, x and y interleaved. */
   data: Float32Array;
+  /** r_ij = p(z_i = j | x_i) under this iteration's parameters (q(z_i = j) for variational Bayes), n x k. */
+  responsibilities: Float32Array;
+  /** Variational Bayes: the components whose expected weight is above the pruning threshold; EM: null. */
+  active: number[] | null;
 }
 
 /** Worker to page. */
 export type FromWorker =
-  | { type: 'ready'; backend: string }
-  | { type: 'progress'; step: number; loss: number; heldOut: number | null; playing: boolean }
+  /**
+   * The engine started: the backend that runs (`requested` unless it is missing here, which `note` explains), and
+   * which of the library's own kernels are in force on it (see `studio/engine.ts`).
+   */
+  | { type: 'ready'; backend: string; requested: StudioBackend; note: string | null; kernels: string[] }
+  /** A flow step: its loss, the held-out loss every few steps, and `ms`, the milliseconds of the step alone. */
+  | { type: 'progress'; step: number; loss: number; ms: number; heldOut: number | null; playing: boolean }
   | { type: 'frame'; step: number; frame: DensityFrame }
   | { type: 'mixture'; frame: MixtureFrame }
   /** A family panel's run started: its kind and data as resolved, and its options with their values. */
   | { type: 'family'; kind: string; kinds: string[]; data: string; fields: OptionField[]; parameters: number }
-  /** A family panel's step: the parts of its loss. */
-  | { type: 'parts'; step: number; epoch: number; parts: Record<string, number>; playing: boolean }
+  /** A family panel's step: the parts of its loss, and `ms`, the milliseconds of the step alone. */
+  | {
+      type: 'parts';
+      step: number;
+      epoch: number;
+      parts: Record<string, number>;
+      ms: number;
+      playing: boolean;
+    }
   /** A family panel's held-out metrics and pictures after `step` steps. */
   | {
       type: 'view';
@@ -110,5 +171,17 @@ export type FromWorker =
       metrics: Metrics;
       pictures: Array<{ name: string; figure: Figure }>;
       seconds: number;
+    }
+  /** The family panel's run as the run directory `latentlab train` writes, in one tar archive named `name`. */
+  | { type: 'download'; name: string; bytes: Uint8Array }
+  /**
+   * A run was opened from files (`source` names them) at `step`: the page takes its panel and set-up. Its 'family'
+   * message comes just before, its 'view' just after.
+   */
+  | {
+      type: 'opened';
+      source: string;
+      step: number;
+      setup: Pick<StudioSetup, 'panel' | 'kind' | 'data' | 'seed' | 'options'>;
     }
   | { type: 'error'; message: string };

@@ -10,19 +10,24 @@ describe('the studio set-up in the URL', () => {
   it('round-trips every field, and writes only what differs from the defaults', () => {
     const setup = {
       panel: 'em' as const,
+      backend: 'webgl' as const,
       density: 'grid25',
       seed: 12,
       layers: 4,
       hidden: 32,
       learningRate: 0.003,
       batchSize: 128,
+      temperature: 0.35,
       components: 25,
+      mixture: 'bayesian' as const,
       kind: '',
       data: '',
       options: {},
     };
     const query = queryOfSetup(setup);
-    expect(query).toBe('?panel=em&density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128&k=25');
+    expect(query).toBe(
+      '?panel=em&backend=webgl&density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128&t=0.35&k=25&mixture=bayesian',
+    );
     expect(setupFromQuery(query)).toEqual(setup);
     const family = {
       ...DEFAULT_SETUP,
@@ -50,6 +55,11 @@ describe('the studio set-up in the URL', () => {
     ['?data=../x', /'data' must be a name such as moons, got '..\/x'/],
     ['?o.2x=1', /'o.2x' does not name an option/],
     ['?k=0', /'k' must be an integer in \[1, 50\]/],
+    ['?t=0', /'t' must be a number in \[0.05, 2\], got '0'/],
+    ['?t=', /'t' must be a number in \[0.05, 2\], got ''/],
+    ['?t=hot', /'t' must be a number in \[0.05, 2\], got 'hot'/],
+    ['?mixture=vb', /'mixture' must be one of em, bayesian, got 'vb'/],
+    ['?backend=webgl2', /'backend' must be one of wasm, webgl, webgpu, cpu, got 'webgl2'/],
   ])('refuses %s, naming the parameter', (query, message) => {
     expect(() => setupFromQuery(query)).toThrow(message);
   });

@@ -1,22 +1,35 @@
 /**
- * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`,
- * `?panel=em&density=grid25&k=25`, or a family panel's kind, data and options: `?panel=vae&kind=beta-vae&data=mnist&o.beta=4`
+ * The studio's set-up in its URL, so that a link reproduces a run: `?density=moons&seed=3&layers=8&hidden=64&lr=0.001`
+ * (`&backend=webgl` for another TensorFlow.js backend than wasm, `&t=0.7` for the flow's sample temperature),
+ * `?panel=em&density=grid25&k=25` (`&mixture=bayesian` for variational Bayes),
+ * or a family panel's kind, data and options: `?panel=vae&kind=beta-vae&data=mnist&o.beta=4`
  * (an option by its name, `o.` before it, its value as the command line's flag takes it).
  * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
-import { PANELS, type Panel, type StudioSetup } from './protocol.js';
+import {
+  MIXTURE_FITS,
+  PANELS,
+  STUDIO_BACKENDS,
+  type MixtureFit,
+  type Panel,
+  type StudioBackend,
+  type StudioSetup,
+} from './protocol.js';
 
 /** The set-up of a fresh page: the flow family's 2-D defaults on two moons. */
 export const DEFAULT_SETUP: StudioSetup = {
   panel: 'flow',
+  backend: 'wasm',
   density: 'moons',
   seed: 0,
   layers: 8,
   hidden: 64,
   learningRate: 1e-3,
   batchSize: 256,
+  temperature: 1,
   components: 8,
+  mixture: 'em',
   kind: '',
   data: '',
   options: {},
@@ -25,16 +38,23 @@ export const DEFAULT_SETUP: StudioSetup = {
 /** The URL parameter of each scalar field of the set-up (the options go as `o.NAME`). */
 const KEYS: Record<Exclude<keyof StudioSetup, 'options'>, string> = {
   panel: 'panel',
+  backend: 'backend',
   density: 'density',
   seed: 'seed',
   layers: 'layers',
   hidden: 'hidden',
   learningRate: 'lr',
   batchSize: 'batch',
+  temperature: 't',
   components: 'k',
+  mixture: 'mixture',
   kind: 'kind',
   data: 'data',
 };
+
+/** The range of the flow's sample temperature `t`, as the page's slider offers it. */
+export const MIN_TEMPERATURE = 0.05;
+export const MAX_TEMPERATURE = 2;
 
 /** The prefix of a family option's URL parameter. */
 const OPTION_PREFIX = 'o.';
@@ -63,6 +83,14 @@ export function setupFromQuery(search: string): StudioSetup {
       throw new RangeError(`URL parameter 'panel' must be one of ${PANELS.join(', ')}, got '${panel}'`);
     setup.panel = panel as Panel;
   }
+  const backend = get('backend');
+  if (backend !== null) {
+    if (!(STUDIO_BACKENDS as readonly string[]).includes(backend))
+      throw new RangeError(
+        `URL parameter 'backend' must be one of ${STUDIO_BACKENDS.join(', ')}, got '${backend}'`,
+      );
+    setup.backend = backend as StudioBackend;
+  }
   const density = get('density');
   if (density !== null) {
     if (!(TOY2D_NAMES as readonly string[]).includes(density))
@@ -79,6 +107,23 @@ export function setupFromQuery(search: string): StudioSetup {
   if (hidden !== null) setup.hidden = integer(hidden, 'hidden', 1, 512);
   const batch = get('batchSize');
   if (batch !== null) setup.batchSize = integer(batch, 'batch', 2, 4096);
+  const temperature = get('temperature');
+  if (temperature !== null) {
+    const t = Number(temperature);
+    if (!(t >= MIN_TEMPERATURE && t <= MAX_TEMPERATURE) || temperature.trim() === '')
+      throw new RangeError(
+        `URL parameter 't' must be a number in [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}], got '${temperature}'`,
+      );
+    setup.temperature = t;
+  }
+  const mixture = get('mixture');
+  if (mixture !== null) {
+    if (!(MIXTURE_FITS as readonly string[]).includes(mixture))
+      throw new RangeError(
+        `URL parameter 'mixture' must be one of ${MIXTURE_FITS.join(', ')}, got '${mixture}'`,
+      );
+    setup.mixture = mixture as MixtureFit;
+  }
   const components = get('components');
   if (components !== null) setup.components = integer(components, 'k', 1, 50);
   const lr = get('learningRate');

@@ -2,37 +2,29 @@
  * The browser studio in a real Chromium (Debian's `chromium`, driven by playwright-core): the page trains a flow in
  * its worker and the held-out loss falls, the canvas changes, the console stays clean; EM steps one iteration at a
  * time and its bound never falls; the URL holds the set-up both ways; a bad URL shows its error in the page; pause
- * and single steps act at once. And the static server's own
- * contract. Where Chromium or the built studio is missing these tests skip, saying why, unless
- * LATENTLAB_REQUIRE_BROWSER=1 (CI), where they fail instead.
+ * and single steps act at once; a dropped table's error shows as the command line prints it, and a good table and
+ * points drawn with the mouse train the 2-D panels; a command line run opens in the page with `eval`'s numbers, and
+ * a run downloaded from the page gives `eval` the page's. And the static server's own contract. Where Chromium or
+ * the built studio is missing these tests skip, saying why, unless LATENTLAB_REQUIRE_BROWSER=1 (CI), where they fail
+ * instead.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serveStudio, studioDirectory, type StudioServer } from '../src/cli/studio-server.js';
+import type { Browser, Page } from 'playwright-core';
+import { serveStudio, type StudioServer } from '../src/cli/studio-server.js';
+import { browserMissing, launchChromium, studioUnderTest } from './chromium.js';
 import { cli } from './cli.js';
+import { largestDifference } from './eval-agreement.js';
 
-const CHROMIUM = process.env.LATENTLAB_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Where the tests write the README's screenshots, when set: studio.png (the flow panel), studio-<panel>.png. */
+const SCREENSHOTS = process.env.LATENTLAB_STUDIO_SCREENSHOTS;
 
 // LATENTLAB_STUDIO_DIR tests a studio built elsewhere (see LATENTLAB_STUDIO_OUT in studio/vite.config.ts).
-const dir = process.env.LATENTLAB_STUDIO_DIR ?? studioDirectory();
-const missing =
-  dir === null
-    ? 'the studio is not built (npm run build)'
-    : !existsSync(CHROMIUM)
-      ? `no Chromium at ${CHROMIUM}`
-      : null;
+const dir = studioUnderTest();
+const missing = browserMissing(dir);
 if (missing !== null && process.env.LATENTLAB_REQUIRE_BROWSER === '1')
   throw new Error(`LATENTLAB_REQUIRE_BROWSER=1, but ${missing}`);
 
@@ -99,7 +91,7 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     server = await serveStudio(dir!, { port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -134,8 +126,7 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
     // -log q(x) of held-out moons: about 2.5 nats at the start, below 1.5 after 200 steps.
     expect(await heldOut(page)).toBeLessThan(before - 0.5);
     expect(await canvas(page)).not.toBe(picture);
-    if (process.env.LATENTLAB_STUDIO_SCREENSHOT !== undefined)
-      await page.screenshot({ path: process.env.LATENTLAB_STUDIO_SCREENSHOT });
+    if (SCREENSHOTS !== undefined) await page.screenshot({ path: join(SCREENSHOTS, 'studio.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -200,6 +191,121 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
     await page.close();
   });
 
+  // The flow panel's true density, grid through the layers and sample temperature; the EM panel's responsibilities
+  // and the Bayesian mixture's pruning.
+  const pixels = (page: Page, id: string) =>
+    page.evaluate((id) => (document.getElementById(id) as HTMLCanvasElement).toDataURL(), id);
+  /** The brightness (r + g + b) of a canvas's pixel at the plane's point (x, y) of [-4, 4]^2. */
+  const brightness = (page: Page, id: string, x: number, y: number) =>
+    page.evaluate(
+      ([id, x, y]) => {
+        const c = document.getElementById(id) as HTMLCanvasElement;
+        const [px, py] = [((x + 4) / 8) * c.width, ((4 - y) / 8) * c.height];
+        const [r, g, b] = c.getContext('2d')!.getImageData(Math.floor(px), Math.floor(py), 1, 1).data;
+        return r + g + b;
+      },
+      [id, x, y] as const,
+    );
+  const frameTemperature = (page: Page) =>
+    page.evaluate(() => document.getElementById('density-canvas')!.dataset.temperature);
+
+  it("draws the true density beside the flow's, and moves the samples with the temperature slider at once", async () => {
+    const { page, errors } = await open('?density=8gaussians&seed=2');
+    await page.waitForFunction(() => document.getElementById('density-canvas')!.dataset.temperature === '1');
+    // The true density is bright on a mode, (4 / sqrt 2) (1, 0) = (2.83, 0), and dark between the modes.
+    expect(await brightness(page, 'truth-canvas', 2.83, 0)).toBeGreaterThan(
+      (await brightness(page, 'truth-canvas', 0, 0)) + 300,
+    );
+    const [samples, truth] = [await pixels(page, 'density-canvas'), await pixels(page, 'truth-canvas')];
+    await page.fill('#temperature', '0.3');
+    await page.waitForFunction(
+      () => document.getElementById('density-canvas')!.dataset.temperature === '0.3',
+    );
+    expect(new URL(page.url()).search).toBe('?density=8gaussians&seed=2&t=0.3');
+    expect(await page.textContent('#temperature-value')).toBe('0.30');
+    expect(await pixels(page, 'density-canvas')).not.toBe(samples);
+    // The slider redraws; it neither trains nor starts a new run.
+    expect(await step(page)).toBe(0);
+    expect(await pixels(page, 'truth-canvas')).toBe(truth);
+    // While playing too, and a link starts at its temperature.
+    await page.click('#play');
+    await page.fill('#temperature', '1.5');
+    await page.waitForFunction(
+      () => document.getElementById('density-canvas')!.dataset.temperature === '1.5',
+    );
+    await page.click('#pause');
+    await page.goto(`${server.url}?density=8gaussians&seed=2&t=0.3`);
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(await page.inputValue('#temperature')).toBe('0.3');
+    await page.waitForFunction(
+      () => document.getElementById('density-canvas')!.dataset.temperature !== undefined,
+    );
+    expect(await frameTemperature(page)).toBe('0.3');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the grid of z pushed through the layers, and the picture changes as the flow trains', async () => {
+    const { page, errors } = await open('?density=moons&seed=1&layers=4');
+    await page.waitForFunction(() => document.getElementById('density-canvas')!.dataset.temperature === '1');
+    // Four layers give five stages (z, three between, x): two rows of three 128-pixel panels.
+    expect(
+      await page.evaluate(() => (document.getElementById('layers-canvas') as HTMLCanvasElement).height),
+    ).toBe(256);
+    const before = await pixels(page, 'layers-canvas');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 50);
+    await page.click('#pause');
+    expect(await pixels(page, 'layers-canvas')).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("colours EM's points by each iteration's responsibilities", async () => {
+    const { page, errors } = await open('?panel=em&density=8gaussians&k=8&seed=1');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '1');
+    expect(await page.isChecked('#responsibilities')).toBe(true);
+    const coloured = await canvas(page);
+    await page.uncheck('#responsibilities');
+    const plain = await canvas(page);
+    expect(plain).not.toBe(coloured);
+    await page.check('#responsibilities');
+    expect(await canvas(page)).toBe(coloured);
+    // The next iteration's responsibilities colour the points anew.
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '2');
+    expect(await canvas(page)).not.toBe(coloured);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('prunes components with the Bayesian mixture: k = 20 on the ring of 8 keeps 8 in use', async () => {
+    const { page, errors } = await open('?panel=em&mixture=bayesian&density=ring8&k=20&seed=0');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(await page.inputValue('#mixture')).toBe('bayesian');
+    const active = () => page.evaluate(() => Number(document.getElementById('status')!.dataset.active));
+    expect(await active()).toBe(20);
+    await page.click('#play');
+    await page.waitForFunction(
+      () => / · converged$/.test(document.getElementById('status')!.textContent ?? ''),
+      null,
+      { timeout: 30_000 },
+    );
+    // Measured (studio/mixture-fit.test.ts): the prior leaves one component per mode after 10 iterations.
+    expect(await active()).toBe(8);
+    expect(await page.textContent('#status')).toMatch(/ · 8 of 20 components in use · converged$/);
+    // Maximum likelihood has nothing to prune: back to EM, the count goes, and so does the URL's choice.
+    await page.selectOption('#mixture', 'em');
+    await page.waitForFunction(() => !location.search.includes('mixture'));
+    expect(new URL(page.url()).search).toBe('?panel=em&density=ring8&k=20');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(await active()).toBeNaN();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /**
    * Each family panel on small settings, and the held-out metric that must improve in `steps` steps (measured on
    * wasm in Node with the same code: the VAE's ELBO from -550 to -204 in 150 steps, the AAE's reconstruction from
@@ -208,7 +314,8 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
    */
   const FAMILY_PANELS: Array<[string, string, string, 'up' | 'down', number]> = [
     ['vae', '?panel=vae&data=mnist&o.hidden=128&o.latent=2', 'elbo', 'up', 150],
-    ['gan', '?panel=gan&data=ring8', 'high_quality_frac', 'up', 300],
+    // A flow generator, so that the exact D* is known: the learned D approaches it (E|D - D*| from 0.49 to 0.47).
+    ['gan', '?panel=gan&data=ring8&o.generator=flow', 'd_star_distance', 'down', 300],
     ['aae', '?panel=aae&data=mnist&o.hidden=128&o.discriminatorHidden=64', 'recon_bce', 'down', 150],
     ['bigan', '?panel=bigan&data=moons', 'recon_mse', 'down', 300],
     ['cyclegan', '?panel=cyclegan&data=ring8', 'cycle_error_a', 'down', 300],
@@ -222,7 +329,7 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
     });
   const gallery = (page: Page) =>
     page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('#gallery figure')].map((f) => ({
+      Array.from(document.querySelectorAll<HTMLElement>('#gallery figure')).map((f) => ({
         name: f.dataset.picture!,
         pixels: f.querySelector('canvas')?.toDataURL() ?? '',
       })),
@@ -230,7 +337,7 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
 
   it.each(FAMILY_PANELS)(
     'the %s panel trains its family: the held-out metric improves and its pictures change, with a clean console',
-    async (_panel, query, metric, direction, steps) => {
+    async (panel, query, metric, direction, steps) => {
       const { page, errors } = await open(query);
       await page.waitForFunction(() => document.getElementById('status')!.dataset.viewStep === '0', null, {
         timeout: 30_000,
@@ -263,6 +370,8 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
       expect(now.find((p) => p.name === first.name)?.pixels, `the picture '${first.name}' changes`).not.toBe(
         first.pixels,
       );
+      if (SCREENSHOTS !== undefined)
+        await page.screenshot({ path: join(SCREENSHOTS, `studio-${panel}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
     },
@@ -294,5 +403,229 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
       /URL parameter 'layers' must be an integer in \[1, 32\], got '0'/,
     );
     await page.close();
+  });
+
+  // The user's own data (studio/data.ts, studio/user-data.ts): a dropped table read by the command line's parser,
+  // and points drawn with the mouse.
+
+  /** The page's note on its data, and whether play waits for data. */
+  const dataNote = (page: Page) => page.textContent('#data-note');
+  const lastLoss = (page: Page) =>
+    page.evaluate(() => Number(document.getElementById('status')!.dataset.loss ?? NaN));
+
+  it("shows a dropped table's line-and-column error in the page, as the command line prints it", async () => {
+    const text = 'x,y\n0.5,1\n2,abc\n';
+    const folder = mkdtempSync(join(tmpdir(), 'studio-table-'));
+    try {
+      const path = join(folder, 'bad.csv');
+      writeFileSync(path, text);
+      const { code, err } = await cli(['train', 'flow', '--data', path, '--out', join(folder, 'run')]);
+      expect(code).not.toBe(0);
+      expect(err.trim()).toBe(`latentlab: ${path}: line 3, column 2: 'abc' is not a number`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    const { page, errors } = await open('?density=moons');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    // Dropped anywhere on the page: the drop reaches the document.
+    await page.evaluate((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], 'bad.csv', { type: 'text/csv' }));
+      document.body.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+    }, text);
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    // The command line's message, the page naming the file as the command line names its path.
+    expect(await page.textContent('#error')).toBe("bad.csv: line 3, column 2: 'abc' is not a number");
+    expect(new URL(page.url()).search).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trains the flow panel on a 2-column table chosen as a file: the loss falls', async () => {
+    // Two discs of 300 points each (sunflower spirals) at (2, 1) and (-2, -1).
+    const rows = Array.from({ length: 600 }, (_, i) => {
+      const [c, r, a] = [i < 300 ? 1 : -1, 0.5 * Math.sqrt((i % 300) / 300), i * 2.39996];
+      return `${(2 * c + r * Math.cos(a)).toFixed(5)},${(c + r * Math.sin(a)).toFixed(5)}`;
+    });
+    const { page, errors } = await open('?data=table&seed=0');
+    await page.waitForFunction(() => document.getElementById('data-note')!.textContent !== '');
+    // A reload (or this link) cannot hold the table: the page asks for it, and waits.
+    expect(await dataNote(page)).toMatch(/^drop a CSV, TSV or JSON table on the page/);
+    expect(await page.isDisabled('#play')).toBe(true);
+    await page.setInputFiles('#table-file', {
+      name: 'points.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`x,y\n${rows.join('\n')}\n`),
+    });
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(await dataNote(page)).toMatch(
+      /^points\.csv: 600 rows of 2 columns\. A table has no held-out part/,
+    );
+    expect(new URL(page.url()).search).toBe('?data=table');
+    const picture = await canvas(page);
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '1');
+    const first = await lastLoss(page);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 150);
+    await page.click('#pause');
+    // -log q(x) of a batch: 4.4 nats at the first step (the points lie 2.2 from the flow's initial N(0, I)), 0.7
+    // after 150 steps.
+    expect(await lastLoss(page)).toBeLessThan(first - 1.5);
+    // As `latentlab train --data points.csv`: no held-out part, so no held-out loss.
+    expect(await heldOut(page)).toBeNaN();
+    expect(await canvas(page)).not.toBe(picture);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws points with the mouse, and the flow and EM panels train on them', async () => {
+    const { page, errors } = await open('?data=drawn&seed=0');
+    await page.waitForFunction(() => document.getElementById('data-note')!.textContent !== '');
+    expect(await dataNote(page)).toMatch(/^draw points on the canvas/);
+    expect(await page.isDisabled('#play')).toBe(true);
+    await page.locator('#draw-canvas').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#draw-canvas').boundingBox())!;
+    const at = (x: number, y: number): [number, number] => [
+      box.x + ((x + 4) / 8) * box.width,
+      box.y + ((4 - y) / 8) * box.height,
+    ];
+    // A ring of radius 2.5, drawn as one stroke.
+    await page.mouse.move(...at(2.5, 0));
+    await page.mouse.down();
+    for (let k = 1; k <= 60; k++)
+      await page.mouse.move(
+        ...at(2.5 * Math.cos((2 * Math.PI * k) / 60), 2.5 * Math.sin((2 * Math.PI * k) / 60)),
+      );
+    await page.mouse.up();
+    const points = Number(await page.getAttribute('#draw-canvas', 'data-points'));
+    // Three points per pointer event: the press and the 60 moves (183 here; fewer if the browser dropped moves).
+    expect(points).toBeGreaterThanOrEqual(150);
+    expect(points).toBeLessThanOrEqual(183);
+    expect(await page.textContent('#draw-count')).toBe(`${points} points`);
+    await page.click('#draw-train');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.heldOut !== undefined);
+    const held = Math.max(1, Math.round(points / 10));
+    expect(await dataNote(page)).toMatch(
+      new RegExp(`^${points} points drawn: ${points - held} to train on, ${held} held out`),
+    );
+    expect(new URL(page.url()).search).toBe('?data=drawn');
+    const before = await heldOut(page);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 150);
+    await page.click('#pause');
+    // The held-out tenth of the ring: 4.9 nats at the start, 2.6 after 150 steps.
+    expect(await heldOut(page)).toBeLessThan(before - 1);
+    // The EM panel takes the same points: its bound rises from its first iteration.
+    await page.selectOption('#panel', 'em');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+    expect(new URL(page.url()).search).toBe('?panel=em&data=drawn');
+    const bounds: number[] = [];
+    for (let t = 1; t <= 3; t++) {
+      await page.click('#step');
+      await page.waitForFunction((n) => document.getElementById('status')!.dataset.step === String(n), t);
+      bounds.push(await page.evaluate(() => Number(document.getElementById('status')!.dataset.bound)));
+    }
+    expect(bounds[2]).toBeGreaterThan(bounds[0]);
+    // A reload keeps data=drawn in the URL, not the points: it asks for them again.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('data-note')!.textContent !== '');
+    expect(await dataNote(page)).toMatch(/^draw points on the canvas/);
+    expect(new URL(page.url()).search).toBe('?panel=em&data=drawn');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  describe("runs as the command line's files", () => {
+    let work: string;
+    beforeAll(() => {
+      work = mkdtempSync(join(tmpdir(), 'latentlab-studio-runs-'));
+    });
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    /** The metrics of the page's last view, as the worker sent them. */
+    const pageMetrics = (page: Page) =>
+      page.evaluate(
+        () => JSON.parse(document.getElementById('status')!.dataset.metrics!) as Record<string, unknown>,
+      );
+
+    /** `latentlab eval DIR`'s JSON. */
+    async function evaluated(run: string): Promise<Record<string, unknown>> {
+      const { code, out, err } = await cli(['eval', run]);
+      expect(code, err).toBe(0);
+      return JSON.parse(out) as Record<string, unknown>;
+    }
+
+    it("opens a command line run's checkpoint through the file input, with eval's numbers, and trains on", async () => {
+      const run = join(work, 'cli-vae');
+      const trained = await cli([...'train vae --data moons --steps 20 --hidden 32 --out'.split(' '), run]);
+      expect(trained.code, trained.err).toBe(0);
+      const fromCli = await evaluated(run);
+      const { page, errors } = await open();
+      await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '0');
+      // Files that hold no checkpoint: the error line names them.
+      const checkpoint = (name: string) => join(run, 'checkpoint', name);
+      await page.setInputFiles('#open-run', [checkpoint('config.json'), checkpoint('state.json')]);
+      await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+      expect(await page.textContent('#error')).toBe(
+        "no checkpoint in . (config.json, state.json): expected weights.safetensors beside a config.json, or a run's checkpoint/ folder",
+      );
+      const names = ['config.json', 'weights.safetensors', 'optimizer.safetensors', 'state.json'];
+      await page.setInputFiles('#open-run', names.map(checkpoint));
+      await page.waitForFunction(() => document.getElementById('status')!.dataset.viewStep === '20');
+      // The page is the run's: the VAE panel, its kind and options, in the URL too.
+      expect(await page.evaluate(() => document.body.dataset.panel)).toBe('vae');
+      expect(new URL(page.url()).search).toBe('?panel=vae&kind=vae&data=moons&o.hidden=32');
+      expect(await page.inputValue('[data-option="hidden"]')).toBe('32');
+      expect(await page.textContent('#error')).toBe('');
+      const difference = largestDifference(await pageMetrics(page), fromCli);
+      console.log(`a CLI vae run opened in Chromium: the largest |page - eval| is ${difference}`);
+      expect(difference).toBeLessThan(1e-4);
+      // Its optimizer state came too: training goes on from step 20.
+      await page.click('#step');
+      await page.waitForFunction(() => document.getElementById('status')!.dataset.viewStep === '21');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it("downloads a run trained in the page as a tar that latentlab eval evaluates to the page's numbers", async () => {
+      const { page, errors } = await open('?panel=vae&data=moons&seed=2&o.hidden=32&o.batchSize=64');
+      await page.waitForFunction(() => document.getElementById('status')!.dataset.viewStep === '0');
+      for (let t = 1; t <= 6; t++) {
+        await page.click('#step');
+        await page.waitForFunction(
+          (n) => document.getElementById('status')!.dataset.viewStep === String(n),
+          t,
+        );
+      }
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+      expect(download.suggestedFilename()).toBe('vae-step6.tar');
+      await download.saveAs(join(work, 'vae-step6.tar'));
+      execFileSync('tar', ['xf', 'vae-step6.tar'], { cwd: work });
+      const metrics = await pageMetrics(page);
+      const difference = largestDifference(metrics, await evaluated(join(work, 'vae-step6')));
+      console.log(`a vae run downloaded from Chromium: the largest |page - eval| is ${difference}`);
+      expect(difference).toBeLessThan(1e-4);
+      // The archive dropped on the page opens the run again, where it stood.
+      const bytes = [...readFileSync(join(work, 'vae-step6.tar'))];
+      const dataTransfer = await page.evaluateHandle((b) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(b)], 'vae-step6.tar'));
+        return transfer;
+      }, bytes);
+      await page.dispatchEvent('body', 'drop', { dataTransfer });
+      await page.waitForFunction(() => {
+        const { opened, viewStep } = document.getElementById('status')!.dataset;
+        return opened !== undefined && viewStep === '6';
+      });
+      expect(await page.evaluate(() => document.getElementById('status')!.dataset.opened)).toBe(
+        'vae-step6.tar/vae-step6/checkpoint',
+      );
+      expect(await pageMetrics(page)).toEqual(metrics);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   });
 });
