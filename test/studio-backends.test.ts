@@ -5,53 +5,39 @@
  * (COOP/COEP) still trains. Where Chromium or the built studio is missing these tests skip, unless
  * LATENTLAB_REQUIRE_BROWSER=1 (CI), where they fail instead.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { serveStudio, type StudioServer } from '../src/cli/studio-server.js';
-import { browserMissing, launchChromium, studioUnderTest } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserMissing, studioInChromium, studioUnderTest } from './chromium.js';
 
 const dir = studioUnderTest();
 const missing = browserMissing(dir);
-if (missing !== null && process.env.LATENTLAB_REQUIRE_BROWSER === '1')
-  throw new Error(`LATENTLAB_REQUIRE_BROWSER=1, but ${missing}`);
 
 /** What studio/engine.ts reports on wasm: every kernel change of src/engine/ that the page's panels can use. */
 const WASM_KERNELS = ['matmul-untransposed', 'shared-copies', 'adam', 'affine-coupling', 'conv-filter-grad'];
 
 describe.skipIf(missing !== null)('the studio on each backend, in Chromium', () => {
-  let server: StudioServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveStudio(dir!, { port: 0 });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const studio = studioInChromium(dir!);
 
-  /** A page at `query`, with every console error and uncaught exception collected. */
-  async function open(query: string, isolated = false): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => errors.push(e.message));
-    if (isolated)
-      // What a server sending COOP/COEP would answer (the worker's script is fetched through the page's routes).
-      await page.route('**/*', async (route) => {
-        const response = await route.fetch();
-        await route.fulfill({
-          response,
-          headers: {
-            ...response.headers(),
-            'cross-origin-opener-policy': 'same-origin',
-            'cross-origin-embedder-policy': 'require-corp',
-          },
-        });
-      });
-    await page.goto(`${server.url}${query}`);
-    return { page, errors };
-  }
+  /** A page at `query`; `isolated`: served as with COOP/COEP headers. */
+  const open = (query: string, isolated = false) =>
+    studio.open(
+      query,
+      isolated
+        ? // What a server sending COOP/COEP would answer (the worker's script is fetched through the page's routes).
+          (page) =>
+            page.route('**/*', async (route) => {
+              const response = await route.fetch();
+              await route.fulfill({
+                response,
+                headers: {
+                  ...response.headers(),
+                  'cross-origin-opener-policy': 'same-origin',
+                  'cross-origin-embedder-policy': 'require-corp',
+                },
+              });
+            })
+        : undefined,
+    );
 
   /** Wait until the worker on `backend` has set up its flow and measured the untrained held-out loss. */
   const started = (page: Page, backend: string) =>
