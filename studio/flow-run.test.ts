@@ -66,4 +66,16 @@ describe('FlowRun, the flow panel’s run', () => {
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each(['nice', 'glow'] as const)('builds the %s architecture the URL names, which learns too', (arch) => {
+    const run = new FlowRun({ ...DEFAULT_SETUP, arch, layers: 4, hidden: 32 });
+    try {
+      expect(run.flow.config.arch).toBe(arch);
+      const untrained = run.heldOut()!;
+      for (let i = 0; i < 100; i++) run.trainOne();
+      expect(run.heldOut()!).toBeLessThan(untrained - 0.3);
+    } finally {
+      run.dispose();
+    }
+  });
 });

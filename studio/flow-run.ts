@@ -1,5 +1,5 @@
 /**
- * The flow panel's run: a RealNVP flow fitted to a toy 2-D density by the library's own flow family (its model, its
+ * The flow panel's run: a NICE, RealNVP or Glow flow fitted to a toy 2-D density by the library's own flow family (its model, its
  * training step, its data), one step at a time. The studio's worker drives it, and the page-speed benchmark times the
  * same steps in Node (`bench/page-speed.ts`).
  *
@@ -19,7 +19,7 @@ import type { StudioSetup } from './protocol.js';
 /** What decides a flow panel's run. */
 export type FlowRunSetup = Pick<
   StudioSetup,
-  'density' | 'seed' | 'layers' | 'hidden' | 'learningRate' | 'batchSize'
+  'density' | 'seed' | 'arch' | 'layers' | 'hidden' | 'learningRate' | 'batchSize'
 >;
 
 /** Training and held-out points drawn from the density. */
@@ -40,11 +40,11 @@ export class FlowRun {
   private pending: Iterator<Batch> | null = null;
 
   /**
-   * A RealNVP flow with `layers` couplings of two hidden layers of `hidden` units, on `density`'s points, or on
+   * A flow of architecture `arch` with `layers` couplings of two hidden layers of `hidden` units, on `density`'s points, or on
    * `data` where given (the user's own points: see studio/data.ts).
    *
    * @example
-   * const run = new FlowRun({ density: 'moons', seed: 0, layers: 8, hidden: 64, learningRate: 1e-3, batchSize: 256 });
+   * const run = new FlowRun({ density: 'moons', seed: 0, arch: 'realnvp', layers: 8, hidden: 64, learningRate: 1e-3, batchSize: 256 });
    * run.trainOne(); // the batch's -mean log q(x)
    */
   constructor(
@@ -55,7 +55,7 @@ export class FlowRun {
     this.train = train;
     this.test = test;
     this.flow = new FlowModel(
-      resolveFlowConfig('realnvp', {
+      resolveFlowConfig(setup.arch, {
         inputShape: [2],
         layers: setup.layers,
         hidden: [setup.hidden, setup.hidden],

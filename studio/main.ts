@@ -33,6 +33,7 @@ const inputs = {
   backend: element<HTMLSelectElement>('backend-select'),
   density: element<HTMLSelectElement>('density'),
   seed: element<HTMLInputElement>('seed'),
+  arch: element<HTMLSelectElement>('arch'),
   layers: element<HTMLInputElement>('layers'),
   hidden: element<HTMLInputElement>('hidden'),
   lr: element<HTMLInputElement>('lr'),
@@ -66,7 +67,7 @@ const FAMILY_TITLES: Record<string, string> = {
   helmholtz: 'Helmholtz machine (wake-sleep, reweighted wake-sleep)',
 };
 const PANEL_NAMES: Record<Panel, string> = {
-  flow: 'normalizing flow (RealNVP)',
+  flow: 'normalizing flow (NICE, RealNVP, Glow)',
   em: 'Gaussian mixture (EM)',
   vae: 'VAE family',
   gan: 'GAN family',
@@ -83,7 +84,7 @@ addUserDataChoices(inputs.data);
 
 /** What the flow panel's title and captions say (the EM panel's: MIXTURE_TEXTS). */
 const FLOW_TEXTS = {
-  title: 'Normalizing flow (RealNVP) on a 2-D density',
+  title: 'Normalizing flow on a 2-D density',
   density:
     'log q(x) of the flow (light: high), with held-out data (blue) and samples at the temperature chosen (orange)',
   loss: 'training loss -log q(x) per batch (grey) and on held-out points (black)',
@@ -135,6 +136,7 @@ function showSetup(s: StudioSetup): void {
   // The flow and EM panels offer the user's own points among their densities.
   inputs.density.value = !isFamilyPanel(s.panel) && isUserDataName(s.data) ? s.data : s.density;
   inputs.seed.value = String(s.seed);
+  inputs.arch.value = s.arch;
   inputs.layers.value = String(s.layers);
   inputs.hidden.value = String(s.hidden);
   inputs.lr.value = String(s.learningRate);
@@ -156,6 +158,7 @@ function readSetup(): StudioSetup {
     t: String(setup.temperature),
     density: isUserDataName(inputs.density.value) ? setup.density : inputs.density.value,
     seed: inputs.seed.value,
+    arch: inputs.arch.value,
     layers: inputs.layers.value,
     hidden: inputs.hidden.value,
     lr: inputs.lr.value,

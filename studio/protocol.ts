@@ -4,6 +4,7 @@
  */
 
 import type { Figure } from '../src/plot/figure.js';
+import type { FlowArch } from '../src/families/flow/config.js';
 import type { Metrics } from '../src/families/family.js';
 import type { LayerStages } from '../src/families/flow/pictures.js';
 import type { UserData } from './data.js';
@@ -59,7 +60,9 @@ export interface StudioSetup {
   /** A toy 2-D density of the registry (`moons`, `ring8`, ...). */
   density: string;
   seed: number;
-  /** Coupling layers of the RealNVP flow. */
+  /** The flow panel's architecture: NICE (additive couplings), RealNVP (affine) or Glow (with act-norm and 1x1 mixing). */
+  arch: FlowArch;
+  /** Coupling layers of the flow. */
   layers: number;
   /** The width of the coupling networks' hidden layers (two of them). */
   hidden: number;

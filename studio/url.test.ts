@@ -13,6 +13,7 @@ describe('the studio set-up in the URL', () => {
       backend: 'webgl' as const,
       density: 'grid25',
       seed: 12,
+      arch: 'glow' as const,
       layers: 4,
       hidden: 32,
       learningRate: 0.003,
@@ -26,7 +27,7 @@ describe('the studio set-up in the URL', () => {
     };
     const query = queryOfSetup(setup);
     expect(query).toBe(
-      '?panel=em&backend=webgl&density=grid25&seed=12&layers=4&hidden=32&lr=0.003&batch=128&t=0.35&k=25&mixture=bayesian',
+      '?panel=em&backend=webgl&density=grid25&seed=12&arch=glow&layers=4&hidden=32&lr=0.003&batch=128&t=0.35&k=25&mixture=bayesian',
     );
     expect(setupFromQuery(query)).toEqual(setup);
     const family = {
@@ -46,6 +47,7 @@ describe('the studio set-up in the URL', () => {
     ['?density=spiral9', /'density' must be one of .*moons.*got 'spiral9'/],
     ['?seed=-1', /'seed' must be an integer in \[0, 2147483647\], got '-1'/],
     ['?layers=0', /'layers' must be an integer in \[1, 32\], got '0'/],
+    ['?arch=maf', /'arch' must be one of nice, realnvp, glow, got 'maf'/],
     ['?hidden=1.5', /'hidden' must be an integer/],
     ['?lr=abc', /'lr' must be a number in \(0, 1\), got 'abc'/],
     ['?lr=', /'lr' must be a number/],

@@ -7,6 +7,7 @@
  * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
+import { FLOW_ARCHS, type FlowArch } from '../src/families/flow/config.js';
 import {
   MIXTURE_FITS,
   PANELS,
@@ -23,6 +24,7 @@ export const DEFAULT_SETUP: StudioSetup = {
   backend: 'wasm',
   density: 'moons',
   seed: 0,
+  arch: 'realnvp',
   layers: 8,
   hidden: 64,
   learningRate: 1e-3,
@@ -41,6 +43,7 @@ const KEYS: Record<Exclude<keyof StudioSetup, 'options'>, string> = {
   backend: 'backend',
   density: 'density',
   seed: 'seed',
+  arch: 'arch',
   layers: 'layers',
   hidden: 'hidden',
   learningRate: 'lr',
@@ -101,6 +104,12 @@ export function setupFromQuery(search: string): StudioSetup {
   }
   const seed = get('seed');
   if (seed !== null) setup.seed = integer(seed, 'seed', 0, 2 ** 31 - 1);
+  const arch = get('arch');
+  if (arch !== null) {
+    if (!(FLOW_ARCHS as readonly string[]).includes(arch))
+      throw new RangeError(`URL parameter 'arch' must be one of ${FLOW_ARCHS.join(', ')}, got '${arch}'`);
+    setup.arch = arch as FlowArch;
+  }
   const layers = get('layers');
   if (layers !== null) setup.layers = integer(layers, 'layers', 1, 32);
   const hidden = get('hidden');
