@@ -211,6 +211,11 @@ function reset(): void {
   gallery.clear();
   element('metrics').replaceChildren();
   delete status.dataset.loss;
+  // The last run's line goes: a set-up the worker refuses shows its error alone.
+  status.textContent = 'setting up…';
+  delete status.dataset.step;
+  delete status.dataset.viewStep;
+  delete status.dataset.metrics;
   // A new backend starts a new worker, which asks for the set-up (this again) when it is ready.
   if (setup.backend !== workerBackend) {
     startWorker(setup.backend);
