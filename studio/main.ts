@@ -399,6 +399,7 @@ function onWorkerMessage(event: MessageEvent<FromWorker>): void {
           .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
           .join(' · ');
       status.dataset.step = String(message.step);
+      status.dataset.loss = String(message.parts.loss);
       showSpeed(message.ms);
       if (message.step % 5 === 0 || !message.playing) strips.draw();
       break;

@@ -460,6 +460,35 @@ describe.skipIf(missing !== null)('the studio in Chromium', () => {
     await page.close();
   });
 
+  it('trains a family panel on a wider table: a VAE on 5 columns, its loss falling', async () => {
+    // Points near a plane in 5 dimensions: (u, v, u + v, u - v, 2u) plus a little noise, from a fixed recurrence.
+    const rows = Array.from({ length: 800 }, (_, i) => {
+      const [u, v, e] = [Math.sin(i * 1.7), Math.cos(i * 0.61), 0.05 * Math.sin(i * 12.9)];
+      return [u, v, u + v + e, u - v - e, 2 * u + e].map((x) => x.toFixed(5)).join(',');
+    });
+    const { page, errors } = await open('?panel=vae&data=table&seed=0');
+    await page.waitForFunction(() => document.getElementById('data-note')!.textContent !== '');
+    await page.setInputFiles('#table-file', {
+      name: 'plane.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${rows.join('\n')}\n`),
+    });
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.viewStep === '0');
+    // The family's own defaults for vectors: a Gaussian decoder.
+    expect(await page.inputValue('[data-option="likelihood"]')).toBe('gaussian');
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('status')!.dataset.step === '1');
+    const first = await lastLoss(page);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 200);
+    await page.click('#pause');
+    expect(await lastLoss(page)).toBeLessThan(first - 1);
+    // As `latentlab train --data plane.csv`: no held-out part, so no held-out metrics.
+    expect(await viewed(page).then((v) => Object.keys(v.metrics))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('draws points with the mouse, and the flow and EM panels train on them', async () => {
     const { page, errors } = await open('?data=drawn&seed=0');
     await page.waitForFunction(() => document.getElementById('data-note')!.textContent !== '');
