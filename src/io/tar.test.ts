@@ -96,6 +96,21 @@ describe('decodeTar', () => {
     expect(new Map([...files].sort())).toEqual(new Map([...FILES].sort()));
   });
 
+  it('reads the non-ASCII paths of a pax archive, whose record lengths count bytes', () => {
+    const dir = fresh();
+    // 'été' is 3 characters and 5 bytes; a long one forces pax records for the name too.
+    const paths = ['d/été/config.json', `d/${'é'.repeat(60)}/${'ü'.repeat(30)}.json`];
+    for (const [i, path] of paths.entries()) {
+      mkdirSync(join(dir, dirname(path)), { recursive: true });
+      writeFileSync(join(dir, path), bytesOf(10 + i));
+    }
+    execFileSync('tar', ['cf', 'out.tar', '--format=pax', 'd'], { cwd: dir });
+    const files = decodeTar(new Uint8Array(readFileSync(join(dir, 'out.tar'))), 'out.tar');
+    expect(new Map([...files].sort())).toEqual(
+      new Map(paths.map((p, i) => [p, bytesOf(10 + i)] as const).sort()),
+    );
+  });
+
   it('drops a leading ./ (tar cf run.tar .)', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'config.json'), '{}');

@@ -160,16 +160,24 @@ export function isTar(bytes: Uint8Array): boolean {
   return magic === 'ustar';
 }
 
-/** The `path` record of a pax extended header ("<length> path=<value>\n" records), if it has one. */
+const SPACE = 0x20;
+const EQUALS = 0x3d;
+
+/**
+ * The `path` record of a pax extended header ("<length> <key>=<value>\n" records), if it has one. A record's length
+ * counts bytes, so the records are split on the bytes and only the value is decoded (a path may hold any UTF-8).
+ */
 function paxPath(data: Uint8Array): string | undefined {
-  const text = utf8Decoder.decode(data);
   let at = 0;
-  while (at < text.length) {
-    const space = text.indexOf(' ', at);
-    const length = parseInt(text.slice(at, space), 10);
-    if (space < 0 || !(length > 0)) break;
-    const record = text.slice(space + 1, at + length - 1);
-    if (record.startsWith('path=')) return record.slice('path='.length);
+  while (at < data.length) {
+    const space = data.indexOf(SPACE, at);
+    const digits = space < 0 ? '' : utf8Decoder.decode(data.subarray(at, space));
+    const length = /^[0-9]+$/.test(digits) ? parseInt(digits, 10) : NaN;
+    if (!(length > space - at + 1) || at + length > data.length) break;
+    const record = data.subarray(space + 1, at + length - 1);
+    const equals = record.indexOf(EQUALS);
+    if (equals >= 0 && utf8Decoder.decode(record.subarray(0, equals)) === 'path')
+      return utf8Decoder.decode(record.subarray(equals + 1));
     at += length;
   }
   return undefined;

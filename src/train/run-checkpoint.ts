@@ -23,6 +23,7 @@ import { CheckpointError } from '../io/safetensors.js';
 import {
   decodeRunState,
   encodeRunCheckpoint,
+  RUN_CHECKPOINT_FOLDERS,
   RUN_FILES,
   type LoadedRunCheckpoint,
   type RunState,
@@ -31,7 +32,7 @@ import {
 export type { LoadedRunCheckpoint, RunState } from './run-files.js';
 
 export const RUN_CHECKPOINT = RUN_FILES.checkpoint;
-const TEMPORARY = 'checkpoint.tmp';
+const TEMPORARY = RUN_FILES.temporaryCheckpoint;
 const PREVIOUS = RUN_FILES.previousCheckpoint;
 const STATE = RUN_FILES.state;
 
@@ -77,12 +78,12 @@ async function isCheckpoint(dir: string): Promise<boolean> {
 
 /**
  * The checkpoint directory of `dir`: `dir` itself when it holds a checkpoint's files, else its `checkpoint/` (or
- * `checkpoint.prev/`, left by a crash in the middle of a swap).
+ * `checkpoint.prev/`, left by a crash in the middle of a swap; never `checkpoint.tmp/`), by the rule that
+ * `decodeRunFiles` follows in memory ({@link RUN_CHECKPOINT_FOLDERS}).
  */
 export async function findCheckpointDir(dir: string): Promise<string> {
   if (await isCheckpoint(dir)) return dir;
-  for (const name of [RUN_CHECKPOINT, PREVIOUS])
-    if (await isCheckpoint(join(dir, name))) return join(dir, name);
+  for (const name of RUN_CHECKPOINT_FOLDERS) if (await isCheckpoint(join(dir, name))) return join(dir, name);
   if (!(await exists(dir)))
     throw new CheckpointError(`no checkpoint in ${dir}: the directory does not exist`);
   throw new CheckpointError(

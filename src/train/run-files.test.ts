@@ -2,12 +2,13 @@
  * A run's files in memory: what `encodeRun` makes of a loaded run is, byte for byte, the directory `latentlab train`
  * wrote, and `decodeRunFiles` finds the run's checkpoint among any files given, checking its run state against it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { vaeFamily } from '../families/vae/index.js';
 import { loadRun, startRun } from './run.js';
+import { findCheckpointDir } from './run-checkpoint.js';
 import { decodeRunFiles, encodeRun, restoreRunOptimizers, type RunState } from './run-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'latentlab-run-files-'));
@@ -89,6 +90,35 @@ describe('decodeRunFiles', () => {
     expect(decodeRunFiles(files, 'run').path).toBe('run/checkpoint.prev');
   });
 
+  it('never reads the checkpoint.tmp/ a crash left in the middle of a swap, as Node does not', async () => {
+    const { files } = await made();
+    /** The run's checkpoint copied into each folder named, with the run's config.json, on disk too. */
+    const runIn = (folders: string[]) => {
+      const out = new Map([['config.json', files.get('config.json')!]]);
+      for (const folder of folders)
+        for (const [path, bytes] of files)
+          if (path.startsWith('checkpoint/')) out.set(path.replace('checkpoint/', `${folder}/`), bytes);
+      const dir = join(root, `swap-${folders.join('-')}`);
+      for (const [path, bytes] of out) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), bytes);
+      }
+      return { out, dir };
+    };
+    // A crash after writing checkpoint.tmp/ (complete), and after renaming checkpoint/ to checkpoint.prev/.
+    for (const [folders, expected] of [
+      [['checkpoint', 'checkpoint.tmp'], 'checkpoint'],
+      [['checkpoint.prev', 'checkpoint.tmp'], 'checkpoint.prev'],
+    ] as const) {
+      const { out, dir } = runIn([...folders]);
+      expect(decodeRunFiles(out, 'run').path).toBe(`run/${expected}`);
+      expect(await findCheckpointDir(dir)).toBe(join(dir, expected));
+    }
+    const { out, dir } = runIn(['checkpoint.tmp']);
+    expect(() => decodeRunFiles(out, 'run')).toThrow(/^no checkpoint in run /);
+    await expect(findCheckpointDir(dir)).rejects.toThrow(`no checkpoint in ${dir}`);
+  });
+
   it('refuses files of two runs, and a run state that does not belong to its checkpoint', async () => {
     const two = new Map([...(await filesAt('a/')), ...(await filesAt('b/'))]);
     expect(() => decodeRunFiles(two, 'runs')).toThrow(
@@ -104,6 +134,14 @@ describe('decodeRunFiles', () => {
     );
     const notState = await filesAt('', { 'checkpoint/state.json': new TextEncoder().encode('[1, 2]') });
     expect(() => decodeRunFiles(notState, 'run')).toThrow('run/checkpoint/state.json: expected a run state');
+    for (const seconds of [undefined, -1, '12'] as unknown[]) {
+      const noSeconds = await filesAt('', {
+        'checkpoint/state.json': await stateOf((s) => (s.seconds = seconds as number)),
+      });
+      expect(() => decodeRunFiles(noSeconds, 'run'), String(seconds)).toThrow(
+        'run/checkpoint/state.json: expected a run state',
+      );
+    }
     const noWeights = await filesAt('', { 'checkpoint/weights.safetensors': undefined });
     expect(() => decodeRunFiles(noWeights, 'run')).toThrow(/^no checkpoint in run \(config.json, /);
   });

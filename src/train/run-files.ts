@@ -27,7 +27,7 @@ import {
 import { CheckpointError } from '../io/safetensors.js';
 import { optimizerStates, restoreOptimizers } from './optimizers.js';
 import { OptionError, type OptionValues } from './options.js';
-import type { TrainingProgress } from './trainer.js';
+import type { TrainingProgress, TrainResult } from './trainer.js';
 
 /** The names in a run directory. */
 export const RUN_FILES = {
@@ -35,10 +35,19 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint',
   /** A complete checkpoint kept while the next one is swapped in (see `run-checkpoint.ts`). */
   previousCheckpoint: 'checkpoint.prev',
+  /** The next checkpoint while it is written, before the swap: never read, as a crash may have cut it short. */
+  temporaryCheckpoint: 'checkpoint.tmp',
   state: 'state.json',
   metrics: 'metrics.jsonl',
   summary: 'summary.json',
 } as const;
+
+/**
+ * The folders of a run directory that hold its checkpoint, the one to read first: `checkpoint/`, else the
+ * `checkpoint.prev/` that a crash in the middle of a swap left. Never `checkpoint.tmp/` (see
+ * {@link RUN_FILES}). Both readers follow it: `findCheckpointDir` on disk, {@link decodeRunFiles} in memory.
+ */
+export const RUN_CHECKPOINT_FOLDERS: readonly string[] = [RUN_FILES.checkpoint, RUN_FILES.previousCheckpoint];
 
 /**
  * Where a run stands, in `state.json`: its kind and every option it was started with (what `--resume` restores
@@ -72,6 +81,7 @@ export function encodeRunCheckpoint(contents: CheckpointContents & { state: RunS
 }
 
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+const isSeconds = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
  * A run state from the bytes of its `state.json` (at `path`, which errors name), checked against the checkpoint it
@@ -94,7 +104,8 @@ export function decodeRunState(bytes: Uint8Array, checkpoint: LoadedCheckpoint, 
     !Array.isArray(s.shape) ||
     !isCount(s.epoch) ||
     !isCount(s.step) ||
-    !Array.isArray(s.history)
+    !Array.isArray(s.history) ||
+    !isSeconds(s.seconds)
   )
     throw new CheckpointError(
       `${path}: expected a run state ({ kind, options, shape, epoch, step, history, seconds })`,
@@ -214,6 +225,32 @@ export function summaryHead(
   };
 }
 
+/**
+ * The `summary.json` of a run of a family trained by steps, the same from the command line and the studio: its
+ * {@link summaryHead}, how far `training` went (epochs, steps, why it stopped early or null), its held-out `metrics`
+ * (`test_`-prefixed), the sample metrics of its draws where taken, and its `pictures` (paths in the run directory).
+ *
+ * @example
+ * const summary = stepsSummary(summaryHead(family, kind, options, model, seconds, train, test), result, metrics, []);
+ */
+export function stepsSummary(
+  head: Record<string, unknown>,
+  training: Pick<TrainResult, 'epochs' | 'steps' | 'stoppedEarly'>,
+  metrics: Metrics,
+  pictures: readonly string[],
+  { sampleMetrics = {} }: { sampleMetrics?: Metrics } = {},
+): Record<string, unknown> {
+  return {
+    ...head,
+    epochs: training.epochs,
+    steps: training.steps,
+    stopped_early: training.stoppedEarly,
+    ...prefixed(metrics, 'test_'),
+    ...sampleMetrics,
+    pictures: [...pictures],
+  };
+}
+
 /** `metrics` with each key prefixed (`elbo` -> `test_elbo`). */
 export function prefixed(metrics: Metrics, prefix: string): Metrics {
   return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}${k}`, v]));
@@ -255,7 +292,8 @@ export function encodeRun({ family, model, state, summary }: RunContents): Map<s
 /**
  * The run checkpoint among `files` (paths to bytes: a run directory's files, a checkpoint folder's, or those of
  * several folders, such as an unpacked archive's), decoded. The checkpoint is the folder holding `config.json` beside
- * `weights.safetensors`: a run's `checkpoint/` rather than a `checkpoint.prev/` beside it. `where` names the files
+ * `weights.safetensors`: a run's `checkpoint/` rather than a `checkpoint.prev/` beside it, and never a
+ * `checkpoint.tmp/` (see {@link RUN_CHECKPOINT_FOLDERS}). `where` names the files
  * in errors (an archive's name, or '.' for files named from where they are).
  *
  * @example
@@ -273,12 +311,16 @@ export function decodeRunFiles(files: ReadonlyMap<string, Uint8Array>, where: st
         .filter((f) => files.has(f === '' ? CHECKPOINT_FILES.config : `${f}/${CHECKPOINT_FILES.config}`)),
     ),
   ];
-  // A crash in the middle of the CLI's swap leaves checkpoint.prev/ beside checkpoint/: the latter is the newer.
-  const current = folders.filter(
-    (f) =>
-      nameOf(f) !== RUN_FILES.previousCheckpoint ||
-      !folders.includes(`${folderOf(f) === '' ? '' : `${folderOf(f)}/`}${RUN_FILES.checkpoint}`),
-  );
+  // A crash in the middle of the CLI's swap leaves checkpoint.tmp/ or checkpoint.prev/ beside checkpoint/: the run's
+  // is the first of RUN_CHECKPOINT_FOLDERS that its folder holds, as on disk.
+  const sibling = (f: string, name: string) => `${folderOf(f) === '' ? '' : `${folderOf(f)}/`}${name}`;
+  const current = folders.filter((f) => {
+    const rank = RUN_CHECKPOINT_FOLDERS.indexOf(nameOf(f));
+    return (
+      nameOf(f) !== RUN_FILES.temporaryCheckpoint &&
+      RUN_CHECKPOINT_FOLDERS.slice(0, Math.max(0, rank)).every((name) => !folders.includes(sibling(f, name)))
+    );
+  });
   const shown = [...files.keys()].slice(0, 6).join(', ') + (files.size > 6 ? ', ...' : '');
   if (current.length === 0)
     throw new CheckpointError(

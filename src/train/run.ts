@@ -39,6 +39,7 @@ import {
   restoreModel,
   restoreRunOptimizers,
   RUN_FILES,
+  stepsSummary,
   summaryHead,
   type LoadedRunCheckpoint,
   type RunState,
@@ -177,8 +178,6 @@ function loadTrainingData(data: string, limit: number | undefined): { split: Dat
   return { split, train };
 }
 
-export { prefixed } from './run-files.js';
-
 /** The numbers of `metrics` alone, for an epoch record. */
 function scalars(metrics: Metrics): Record<string, number> {
   return Object.fromEntries(
@@ -301,7 +300,7 @@ async function trainToEnd(
       if (!(e instanceof NonFiniteLossError)) throw e;
       const kept =
         e.lastGoodEpoch > 0
-          ? `; the last good checkpoint (epoch ${e.lastGoodEpoch}) is kept in ${join(dir.path, 'checkpoint')}`
+          ? `; the last good checkpoint (epoch ${e.lastGoodEpoch}) is kept in ${join(dir.path, RUN_FILES.checkpoint)}`
           : '; no checkpoint was written before it';
       throw new TrainingDivergedError(`${e.message}${kept}`, dir.path, e.lastGoodEpoch);
     }
@@ -328,16 +327,14 @@ async function trainToEnd(
               seed: deriveSeed(seed, 'pictures'),
             }),
           );
-    const summary = {
-      ...summaryHead(family, s.kind, options, model, s.state.seconds, train, test),
-      epochs: training.epochs,
-      steps: training.steps,
-      stopped_early: training.stoppedEarly,
-      ...prefixed(metrics, 'test_'),
-      ...(lastDrawn ?? drawnMetrics()),
-      pictures: pictures.map((p) => p.slice(dir.path.length + 1)),
-    };
-    await writeJsonAtomic(join(dir.path, 'summary.json'), summary);
+    const summary = stepsSummary(
+      summaryHead(family, s.kind, options, model, s.state.seconds, train, test),
+      training,
+      metrics,
+      pictures.map((p) => p.slice(dir.path.length + 1)),
+      { sampleMetrics: lastDrawn ?? drawnMetrics() },
+    );
+    await writeJsonAtomic(join(dir.path, RUN_FILES.summary), summary);
     return { outDir: dir.path, summary, pictures, history: training.history };
   } finally {
     reference?.classifier.dispose();
@@ -390,7 +387,7 @@ async function fitToEnd(s: Session): Promise<RunResult> {
     ...prefixed(metrics, 'test_'),
     pictures: pictures.map((p) => p.slice(dir.path.length + 1)),
   };
-  await writeJsonAtomic(join(dir.path, 'summary.json'), summary);
+  await writeJsonAtomic(join(dir.path, RUN_FILES.summary), summary);
   return { outDir: dir.path, summary, pictures, history: result.history };
 }
 
@@ -504,7 +501,7 @@ export async function startRun(request: StartRequest, io: RunIO = {}): Promise<R
     dir = await RunDirectory.create(out, {
       isResumable: family.training === 'steps' ? isResumable : () => Promise.resolve(false),
     });
-    await writeJsonAtomic(join(out, 'config.json'), config);
+    await writeJsonAtomic(join(out, RUN_FILES.config), config);
   } catch (e) {
     model.dispose();
     throw e;

@@ -15,7 +15,7 @@ import { OptionError, resolveOptions, type OptionSpec } from '../../train/option
 import { DEFAULT_SAMPLE_COUNT, modelSampleMetrics, sampleReference } from '../../train/sample-metrics.js';
 import type { LoadedRun } from '../../train/run.js';
 import { MAX_SAMPLE_VALUES } from './sample.js';
-import { prefixed } from '../../train/run.js';
+import { prefixed } from '../../train/run-files.js';
 import { withErrorContext } from '../cli-error.js';
 import type { CliIO } from '../io.js';
 import { dataFor, loadForCommand } from '../load.js';
