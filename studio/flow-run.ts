@@ -1,19 +1,21 @@
 /**
- * The flow panel's run: a NICE, RealNVP or Glow flow fitted to a toy 2-D density by the library's own flow family (its model, its
- * training step, its data), one step at a time. The studio's worker drives it, and the page-speed benchmark times the
- * same steps in Node (`bench/page-speed.ts`).
+ * The flow panel's run: a NICE, RealNVP or Glow flow fitted to a toy 2-D density (or the user's points) by the
+ * library's own flow family, one step at a time. It is a {@link FamilyRun} of the flow family, so its options are
+ * parsed by the command line's option code and its batches and step seeds are those of the shared trainer: a run in
+ * the panel takes the steps `latentlab train flow` takes on the same points. The studio's worker drives it, and the
+ * page-speed benchmark times the same steps in Node (`bench/page-speed.ts`).
+ *
+ * Unlike a family panel's run it is not offered for download: its points are 5,000 and 1,000 of the density drawn by
+ * the run's seed ({@link FLOW_POINTS}), and the run's files could only name the density, which `latentlab eval` and
+ * `latentlab train --resume` load as 20,000 and 10,000 points drawn by seed 0, so their numbers would not be the page's.
  *
  * References: L. Dinh, J. Sohl-Dickstein and S. Bengio, "Density estimation using Real NVP", 2017,
  * https://arxiv.org/abs/1605.08803
  */
-import * as tf from '../src/engine/tf.js';
-import { deriveSeed } from '../src/engine/random.js';
-import { batches, type Batch } from '../src/data/batches.js';
 import type { DataSplit, Dataset } from '../src/data/dataset.js';
 import { toy2dDataset } from '../src/data/toy2d.js';
-import { resolveFlowConfig } from '../src/families/flow/config.js';
-import { flowFamily } from '../src/families/flow/index.js';
-import { FlowModel } from '../src/families/flow/model.js';
+import type { FlowModel } from '../src/families/flow/model.js';
+import { FamilyRun } from './family-run.js';
 import type { StudioSetup } from './protocol.js';
 
 /** What decides a flow panel's run. */
@@ -25,19 +27,10 @@ export type FlowRunSetup = Pick<
 /** Training and held-out points drawn from the density. */
 export const FLOW_POINTS = { trainSize: 5000, testSize: 1000 };
 
+/** A flow panel's run: the flow family's {@link FamilyRun}, with the flow, its loss and held-out loss as the panel shows them. */
 export class FlowRun {
-  readonly flow: FlowModel;
-  readonly train: Dataset;
-  /** The held-out points; null for a table, which has none (as `latentlab train --data FILE` has none). */
-  readonly test: Dataset | null;
-  /** The set-up's batch size, or all the points where there are fewer (a few drawn points). */
-  readonly batchSize: number;
-  readonly batchesPerEpoch: number;
-  /** Steps taken, and epochs begun. */
-  step = 0;
-  epoch = 0;
-  /** The batches of the epoch in hand, made one at a time as the trainer makes them. */
-  private pending: Iterator<Batch> | null = null;
+  /** The flow family's run underneath: its model, options, step count and history. */
+  readonly run: FamilyRun;
 
   /**
    * A flow of architecture `arch` with `layers` couplings of two hidden layers of `hidden` units, on `density`'s points, or on
@@ -51,68 +44,68 @@ export class FlowRun {
     readonly setup: FlowRunSetup,
     data: DataSplit = toy2dDataset(setup.density, { ...FLOW_POINTS, seed: setup.seed }),
   ) {
-    const { train, test } = data;
-    this.train = train;
-    this.test = test;
-    this.flow = new FlowModel(
-      resolveFlowConfig(setup.arch, {
-        inputShape: [2],
-        layers: setup.layers,
-        hidden: [setup.hidden, setup.hidden],
-        learningRate: setup.learningRate,
-        seed: setup.seed,
-      }),
-    );
-    this.batchSize = Math.min(setup.batchSize, train.n);
-    this.batchesPerEpoch = Math.floor(train.n / this.batchSize);
+    // The options as `latentlab train flow` takes them as flags; a batch no larger than the points (a few drawn ones).
+    const options = {
+      arch: setup.arch,
+      layers: String(setup.layers),
+      hidden: `${setup.hidden},${setup.hidden}`,
+      lr: String(setup.learningRate),
+      batchSize: String(Math.min(setup.batchSize, data.train.n)),
+    };
+    this.run = new FamilyRun({ family: 'flow', kind: 'flow', seed: setup.seed, options }, data);
   }
 
-  private nextBatch(): Batch {
-    for (;;) {
-      this.pending ??= batches(this.train, {
-        batchSize: this.batchSize,
-        seed: this.setup.seed,
-        epoch: this.epoch++,
-        dropLast: true,
-      });
-      const next = this.pending.next();
-      if (next.done !== true) return next.value;
-      this.pending = null;
-    }
+  /** The flow being trained (the frames draw it: flow-frame.ts). */
+  get flow(): FlowModel {
+    return this.run.model as FlowModel;
+  }
+
+  /** The training points. */
+  get train(): Dataset {
+    return this.run.train;
+  }
+
+  /** The held-out points; null for a table, which has none (as `latentlab train --data FILE` has none). */
+  get test(): Dataset | null {
+    return this.run.test;
+  }
+
+  /** The set-up's batch size, or all the points where there are fewer (a few drawn points). */
+  get batchSize(): number {
+    return this.run.batchSize;
+  }
+
+  /** Batches of an epoch, the last one short where the batch size does not divide the points (as the trainer's). */
+  get batchesPerEpoch(): number {
+    return this.run.batchesPerEpoch;
+  }
+
+  /** Steps taken. */
+  get step(): number {
+    return this.run.step;
+  }
+
+  /** Epochs begun. */
+  get epoch(): number {
+    return this.run.epoch;
   }
 
   /** One step of the flow family's training on the next batch; returns the batch's loss, -mean log q(x). */
   trainOne(): number {
-    const batch = this.nextBatch();
-    try {
-      const { loss } = flowFamily.trainStep(this.flow, batch, {
-        epoch: this.epoch - 1,
-        batch: batch.index,
-        step: this.step,
-        progress: this.epoch - 1 + batch.index / this.batchesPerEpoch,
-        seed: deriveSeed(this.setup.seed, 'step', this.step),
-        batchesPerEpoch: this.batchesPerEpoch,
-        datasetSize: this.train.n,
-      });
-      this.step += 1;
-      return loss;
-    } finally {
-      tf.dispose([batch.x, batch.labels ?? []]);
-    }
+    return this.run.trainOne().loss;
   }
 
-  /** -mean log q(x) of the held-out points; null where there are none. */
+  /**
+   * -mean log q(x) of the held-out points in nats per point (the flow family's evaluation: minus its `loglik`), recorded
+   * in the run's history as an evaluation; null where there are none.
+   */
   heldOut(): number | null {
-    const { test } = this;
-    if (test === null) return null;
-    return tf.tidy(() => {
-      const x = tf.tensor2d(Float32Array.from(test.values), [test.n, 2]);
-      return -tf.mean(this.flow.logProb(x)).dataSync()[0];
-    });
+    if (this.test === null) return null;
+    return -(this.run.evaluate().loglik as number);
   }
 
+  /** Dispose of the flow's weights and optimizer state. */
   dispose(): void {
-    this.pending = null;
-    this.flow.dispose();
+    this.run.dispose();
   }
 }
