@@ -168,7 +168,9 @@ export function drawnSplit(values: Float64Array, seed: number): TrainTestSplit {
  */
 export function userSplit(data: UserData, seed: number): DataSplit {
   if (data.name === 'drawn') return drawnSplit(data.values, seed);
-  return { name: data.source, train: vectorDataset(data.source, data.values, data.d), test: null };
+  // The split is named as the page names the data (`table`), so that a run records the name the page can load
+  // again; the training set keeps the file's name, for pictures and messages.
+  return { name: data.name, train: vectorDataset(data.source, data.values, data.d), test: null };
 }
 
 /** What to do when the user's data named `name` has not been given (after a reload: a URL cannot hold it). */

@@ -47,7 +47,7 @@ export function stepFamilies(): AnyStepFamily[] {
   return FAMILIES.filter((f): f is AnyStepFamily => f.training === 'steps');
 }
 
-/** The family named `name` (a folder of `families/`), or an error naming the URL parameter. */
+/** The family named `name` (a folder of `families/`); a RangeError naming it when no family trained by steps is. */
 export function stepFamily(name: string): AnyStepFamily {
   const family = stepFamilies().find((f) => f.name === name);
   if (family === undefined) throw new RangeError(`no family '${name}' trained by steps`);
@@ -174,7 +174,6 @@ export class FamilyRun {
       help: s.help,
       choices: s.choices,
       value: s.name in this.options ? optionText(this.options[s.name]) : s.type === 'boolean' ? 'false' : '',
-      given: s.name in setup.options,
     }));
     this.batchSize = this.options.batchSize as number;
     this.batchesPerEpoch = numBatches(this.train.n, this.batchSize);
@@ -284,14 +283,14 @@ export class FamilyRun {
     return metrics;
   }
 
-  /** The family's pictures of the model as it is now. */
+  /** The family's pictures of the model as it is now, drawn with the seed the run lifecycle draws them with. */
   pictures(): Promise<Picture[]> {
     return this.family.pictures(this.model, {
       data: this.split.name,
       train: this.train,
       test: this.test,
       history: this.history,
-      seed: this.setup.seed,
+      seed: deriveSeed(this.setup.seed, 'pictures'),
     });
   }
 

@@ -32,10 +32,13 @@ interface Slot {
  */
 export class Gallery {
   private slots = new Map<string, Slot>();
+  /** Calls of `show` so far: a call gives up when a later one has begun (its charts render asynchronously). */
+  private shows = 0;
 
   constructor(private readonly container: HTMLElement) {}
 
   async show(figures: ReadonlyArray<{ name: string; figure: Figure }>): Promise<void> {
+    const mine = ++this.shows;
     const names = new Set(figures.map((f) => f.name));
     for (const [name, slot] of this.slots)
       if (!names.has(name)) {
@@ -43,7 +46,10 @@ export class Gallery {
         slot.box.remove();
         this.slots.delete(name);
       }
-    for (const { name, figure } of figures) await this.draw(this.slot(name), figure);
+    for (const { name, figure } of figures) {
+      if (mine !== this.shows) return;
+      await this.draw(this.slot(name), figure, () => mine === this.shows);
+    }
   }
 
   clear(): void {
@@ -66,7 +72,8 @@ export class Gallery {
     return slot;
   }
 
-  private async draw(slot: Slot, figure: Figure): Promise<void> {
+  /** Draw `figure` in `slot`, unless `current()` says a later `show` has begun by the time a chart is rendered. */
+  private async draw(slot: Slot, figure: Figure, current: () => boolean): Promise<void> {
     if (figure.kind === 'raster') {
       slot.view?.finalize();
       slot.view = null;
@@ -87,6 +94,10 @@ export class Gallery {
     const view = new vega.View(vega.parse(compile(figure.spec).spec), { renderer: 'canvas' });
     const holder = document.createElement('div');
     await view.initialize(holder).runAsync();
+    if (!current()) {
+      view.finalize();
+      return;
+    }
     slot.view?.finalize();
     slot.view = view;
     slot.content.replaceChildren(holder);

@@ -8,13 +8,13 @@ import {
   isFamilyPanel,
   PANELS,
   STUDIO_BACKENDS,
-  type FromWorker,
   type MixtureFrame,
   type OptionField,
   type Panel,
   type StudioBackend,
+  type Stamped,
   type StudioSetup,
-  type ToWorker,
+  type PageMessage,
 } from './protocol.js';
 import { drawDensities, drawLayers } from './flow-draw.js';
 import { drawMixture, MIXTURE_TEXTS, mixtureStatus } from './mixture-draw.js';
@@ -95,7 +95,13 @@ addUserDataChoices(inputs.density);
 /** The training worker, and the backend it was started on: a backend is per worker, so another needs a new one. */
 let worker: Worker | null = null;
 let workerBackend: StudioBackend | null = null;
-const send = (message: ToWorker) => worker?.postMessage(message);
+/** The page's runs so far: the worker stamps its messages with their run's, and the page drops earlier runs'. */
+let generation = 0;
+/** Send `message`; a new run ('setup', 'open') takes the next generation. */
+const send = (message: PageMessage) => {
+  if (message.type === 'setup' || message.type === 'open') generation += 1;
+  worker?.postMessage({ ...message, generation });
+};
 /** The times of the last steps, as the worker measured them. */
 const stepTimes = new StepTimes();
 const userData = new UserDataControls({
@@ -320,8 +326,10 @@ function showSpeed(ms: number): void {
   speed.dataset.msPerStep = String(median);
 }
 
-function onWorkerMessage(event: MessageEvent<FromWorker>): void {
+function onWorkerMessage(event: MessageEvent<Stamped>): void {
   const message = event.data;
+  // What an earlier run sent after a reset: its engine start and errors aside, it is not this run's.
+  if (message.generation !== generation && message.type !== 'ready' && message.type !== 'error') return;
   switch (message.type) {
     case 'ready': {
       const backend = element('backend');
@@ -435,6 +443,8 @@ function onWorkerMessage(event: MessageEvent<FromWorker>): void {
       break;
     case 'error':
       errorLine.textContent = message.message;
+      // A temperature sent may have no frame to answer it (the set-up failed): the slider must not wait for it.
+      temperaturePending = false;
       break;
   }
 }
@@ -483,7 +493,6 @@ responsibilities.addEventListener('change', () => {
       responsibilities: responsibilities.checked,
     });
 });
-/** Start the page's set-up: the first message the worker gets after it is ready. */
 
 try {
   setup = setupFromQuery(location.search);

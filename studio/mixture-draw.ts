@@ -3,6 +3,7 @@
  * ellipse, pruned components faint and dashed, and the line that says where the fit stands. The worker computes all
  * of it (see mixture-fit.ts); this file only draws.
  */
+import { mixtureEllipses } from '../src/plot/mixture.js';
 import type { MixtureFit, MixtureFrame } from './protocol.js';
 
 /** What the EM panel's captions say, by fit. */
@@ -71,13 +72,12 @@ export function drawMixture(
   }
   for (let j = 0; j < k; j++) {
     const pruned = frame.active !== null && !frame.active.includes(j);
-    const [a, b, , d] = frame.covariances.subarray(4 * j, 4 * j + 4);
-    // The eigenvalues of [[a, b], [b, d]] are the squared semi-axes; the major axis is at 1/2 atan2(2b, a - d).
-    const half = (a + d) / 2;
-    const root = Math.sqrt(((a - d) / 2) ** 2 + b * b);
-    const [l1, l2] = [half + root, Math.max(half - root, 0)];
-    const angle = 0.5 * Math.atan2(2 * b, a - d);
-    const [cx, cy] = toPixel(frame.means[2 * j], frame.means[2 * j + 1]);
+    // The library's 2-sigma ellipse of the component (the one `latentlab train gmm` draws), as a polyline.
+    const [ellipse] = mixtureEllipses(
+      frame.means.subarray(2 * j, 2 * j + 2),
+      frame.covariances.subarray(4 * j, 4 * j + 4),
+      [2],
+    );
     context.save();
     context.strokeStyle = `rgb(${colours[j].join(', ')})`;
     context.lineWidth = pruned ? 1 : 1 + 6 * frame.weights[j];
@@ -86,8 +86,11 @@ export function drawMixture(
       context.setLineDash([4, 4]);
     }
     context.beginPath();
-    // The canvas's y axis points down, so the plane's angle turns the other way there.
-    context.ellipse(cx, cy, 2 * Math.sqrt(l1) * scale, 2 * Math.sqrt(l2) * scale, -angle, 0, 2 * Math.PI);
+    ellipse.forEach(({ x, y }, i) => {
+      const [px, py] = toPixel(x, y);
+      if (i === 0) context.moveTo(px, py);
+      else context.lineTo(px, py);
+    });
     context.stroke();
     context.restore();
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMnist, readDigits } from '../src/data/mnist.js';
-import { splitMnist } from '../src/data/mnist-split.js';
+import { readDigits } from '../src/data/mnist.js';
 import { decodeMnistBytes, encodeMnistBytes } from './mnist-bytes.js';
 
 /** The number of places where two arrays differ (vitest's deep equality is slow on millions of values). */
@@ -20,13 +19,6 @@ describe('the studio’s embedded MNIST file', () => {
     expect(decoded.n).toBe(10000);
     expect(differences(decoded.values, digits.values)).toBe(0);
     expect(differences(decoded.labels!, digits.labels!)).toBe(0);
-  });
-
-  it('splits as loadMnist does, so a seed names the same test images in the page and in Node', () => {
-    const page = splitMnist(decodeMnistBytes(bytes, 'mnist.bin'), 3);
-    const node = loadMnist({ seed: 3 });
-    expect(differences(page.test.values, node.test.values)).toBe(0);
-    expect(differences(page.train.labels!, node.train.labels!)).toBe(0);
   });
 
   it('refuses bytes that are not its format, naming the source', () => {

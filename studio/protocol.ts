@@ -48,8 +48,6 @@ export interface OptionField {
   choices?: readonly string[];
   /** The value as text, as a flag takes it. */
   value: string;
-  /** Whether the user set it (else it is the default). */
-  given: boolean;
 }
 
 /** A panel's set-up: everything that decides a run, and what the page keeps in its URL. */
@@ -86,7 +84,8 @@ export interface StudioSetup {
 export type ToWorker =
   /** The first message: start the engine on `backend`; the worker answers 'ready'. */
   | { type: 'engine'; backend: StudioBackend }
-  | { type: 'setup'; setup: StudioSetup }
+  /** A new run; `generation` numbers the page's runs, and the worker stamps what it sends with its run's. */
+  | { type: 'setup'; setup: StudioSetup; generation: number }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -98,7 +97,20 @@ export type ToWorker =
   /** Save the family panel's run: the worker answers 'download' with the command line's files of it. */
   | { type: 'download' }
   /** Files given to the page (a run's .tar, its folder's or its checkpoint's files): open the run they hold. */
-  | { type: 'open'; files: GivenFile[] };
+  | { type: 'open'; files: GivenFile[]; generation: number };
+
+/** What the page's code sends: a {@link ToWorker} before its `send` stamps a new run's generation on it. */
+export type PageMessage = ToWorker extends infer T
+  ? T extends unknown
+    ? Omit<T, 'generation'>
+    : never
+  : never;
+
+/**
+ * What the worker sends, stamped with the generation of the run it is about (0 before the first), so that the page
+ * drops what an earlier run sent after a reset.
+ */
+export type Stamped = FromWorker & { generation: number };
 
 /** The model's density on a square grid, with samples, for the canvas. */
 export interface DensityFrame {

@@ -7,12 +7,12 @@
  */
 import { CHECKPOINT_FILES } from '../src/io/checkpoint.js';
 import { RUN_FILES } from '../src/train/run-files.js';
-import type { ToWorker } from './protocol.js';
+import type { PageMessage } from './protocol.js';
 import type { GivenFile } from './run-transfer.js';
 
 /** What {@link RunFileControls} acts through: the page's worker and its error line. */
 export interface RunFileHooks {
-  send: (message: ToWorker) => void;
+  send: (message: PageMessage) => void;
   showError: (message: string) => void;
 }
 

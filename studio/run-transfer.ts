@@ -14,10 +14,10 @@ import {
   decodeRunFiles,
   encodeRun,
   familyOfCheckpoint,
-  prefixed,
   restoreModel,
   restoreRunOptimizers,
   RUN_FILES,
+  stepsSummary,
   summaryHead,
 } from '../src/train/run-files.js';
 import { FamilyRun, stepFamily } from './family-run.js';
@@ -46,14 +46,13 @@ export function runArchive(
 ): { name: string; bytes: Uint8Array } {
   const metrics = r.evaluated?.step === r.step ? r.evaluated.metrics : r.evaluate();
   const state = r.state();
-  const summary = {
-    ...summaryHead(r.family, state.kind, state.options, r.model, state.seconds, r.train, r.test),
-    epochs: state.epoch,
-    steps: state.step,
-    stopped_early: null,
-    ...prefixed(metrics, 'test_'),
-    pictures: [],
-  };
+  // The page stops a run where asked (never early) and writes no pictures.
+  const summary = stepsSummary(
+    summaryHead(r.family, state.kind, state.options, r.model, state.seconds, r.train, r.test),
+    { epochs: state.epoch, steps: state.step, stoppedEarly: null },
+    metrics,
+    [],
+  );
   const folder = runName(r);
   const files = encodeRun({ family: r.family, model: r.model, state, summary });
   const named = new Map([...files].map(([path, bytes]) => [`${folder}/${path}`, bytes]));

@@ -31,11 +31,6 @@ export class Strips {
     }
   }
 
-  /** The latest value of each part. */
-  latest(): Record<string, number> {
-    return Object.fromEntries([...this.series].map(([name, points]) => [name, points.at(-1)![1]]));
-  }
-
   draw(): void {
     const { canvas } = this;
     const context = canvas.getContext('2d')!;
@@ -47,7 +42,7 @@ export class Strips {
     const last = Math.max(1, ...names.map((n) => this.series.get(n)!.at(-1)![0]));
     names.forEach((name, row) => {
       const points = this.series.get(name)!;
-      // The scale ignores the first tenth of the run, whose large early losses would flatten the rest.
+      // The first tenth of the run is left out, its large early losses would flatten the rest.
       const shown = points.filter(([step]) => step >= last / 10 || points.length < 20);
       const values = shown.map(([, v]) => v);
       const [low, high] = [Math.min(...values), Math.max(...values)];

@@ -103,7 +103,8 @@ export function setupFromQuery(search: string): StudioSetup {
     setup.density = density;
   }
   const seed = get('seed');
-  if (seed !== null) setup.seed = integer(seed, 'seed', 0, 2 ** 31 - 1);
+  // Any seed the command line takes, so that a CLI run opened in the page keeps a URL the page reads back.
+  if (seed !== null) setup.seed = integer(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   const arch = get('arch');
   if (arch !== null) {
     if (!(FLOW_ARCHS as readonly string[]).includes(arch))

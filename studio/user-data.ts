@@ -15,7 +15,7 @@ import {
   type UserDataName,
   type UserDataStore,
 } from './data.js';
-import type { StudioSetup, ToWorker } from './protocol.js';
+import type { StudioSetup, PageMessage } from './protocol.js';
 
 /** How each kind of user data appears among a data menu's choices. */
 const CHOICES: Record<UserDataName, string> = {
@@ -30,7 +30,7 @@ export function addUserDataChoices(select: HTMLSelectElement): void {
 
 /** What {@link UserDataControls} acts through: the page's worker, its set-up and its error line. */
 export interface UserDataHooks {
-  send: (message: ToWorker) => void;
+  send: (message: PageMessage) => void;
   /** Make `name` the data of the panel in hand, and start a run on it. */
   choose: (name: UserDataName) => void;
   showError: (message: string) => void;

@@ -3,7 +3,7 @@
  * (`studio/engine.ts`), and reports each training step's time alone (pictures and evaluations apart). The family
  * panels: any family trained by steps, through {@link FamilyRun}, with the family's evaluation and pictures sent to
  * the page as it trains; a family run is downloaded as the command line's run directory, and a run of the command
- * line's opened where it stood (run-transfer.ts). The flow panel: a RealNVP flow fitted to a toy 2-D density by the
+ * line's opened where it stood (run-transfer.ts). The flow panel: a NICE, RealNVP or Glow flow fitted to a toy 2-D density by the
  * library's own flow family ({@link FlowRun}), one step at a time, yielding to its message queue between steps so
  * that pause and single steps act at once, with its density beside the true one, samples at the page's temperature
  * and the grid of z through its layers (flow-frame.ts). The EM panel: the mixture family's `GaussianMixture`, or
@@ -16,16 +16,12 @@ import { startEngine } from './engine.js';
 import { FLOW_POINTS, FlowRun } from './flow-run.js';
 import { flowFrame, trueLogDensity } from './flow-frame.js';
 import { MIXTURE_POINTS, MixtureSteps } from './mixture-fit.js';
-import {
-  FAMILY_PANELS,
-  isFamilyPanel,
-  type FromWorker,
-  type StudioSetup,
-  type ToWorker,
-} from './protocol.js';
+import { isFamilyPanel, type FromWorker, type Stamped, type StudioSetup, type ToWorker } from './protocol.js';
 import { openRun, runArchive, type GivenFile } from './run-transfer.js';
 
-const post = (message: FromWorker) => self.postMessage(message);
+/** The page's run in hand (its 'setup' or 'open'), whose number stamps everything the worker sends. */
+let generation = 0;
+const post = (message: FromWorker) => self.postMessage({ ...message, generation } satisfies Stamped);
 
 /** How often the flow's pictures are drawn. */
 const FRAME_EVERY = 25;
@@ -38,8 +34,6 @@ let mixture: MixtureSteps | null = null;
 /** A family panel's run, and when its view was last refreshed and how long that took. */
 let familyRun: FamilyRun | null = null;
 let lastView = { at: 0, cost: 0 };
-/** Set-ups so far: one that finishes after a later one began is dropped. */
-let setups = 0;
 let playing = false;
 let delayMs = 0;
 let looping = false;
@@ -60,13 +54,13 @@ function nextMixture(m: MixtureSteps): boolean {
 
 /** Start a family panel's run: resolve its options on its data, build its model, and show it untrained. */
 async function startFamily(setup: StudioSetup): Promise<void> {
-  const generation = ++setups;
+  const mine = generation;
   const family = stepFamily(setup.panel);
   const kind = setup.kind === '' ? family.kinds[0].name : setup.kind;
   const data = setup.data === '' ? defaultData(family, kind) : setup.data;
   const split = await loadData(data, setup.seed, userData);
   // A later set-up came while the data loaded: it wins.
-  if (generation !== setups) return;
+  if (mine !== generation) return;
   const r = new FamilyRun({ family: family.name, kind, seed: setup.seed, options: setup.options }, split);
   familyRun = r;
   announce(r, data);
@@ -90,11 +84,11 @@ function announce(r: FamilyRun, data: string): void {
  * the page can open leave the run in hand (paused) and say why.
  */
 async function openFiles(files: GivenFile[]): Promise<void> {
-  const generation = ++setups;
+  const mine = generation;
   playing = false;
   const { run: r, panel, source } = await openRun(files, (name, seed) => loadData(name, seed, userData));
   // A set-up that came while the data loaded wins.
-  if (generation !== setups) return r.dispose();
+  if (mine !== generation) return r.dispose();
   run?.dispose();
   run = null;
   mixture = null;
@@ -111,7 +105,7 @@ async function openFiles(files: GivenFile[]): Promise<void> {
 async function download(r: FamilyRun): Promise<void> {
   if (r.evaluated?.step !== r.step) await view(r);
   const { name, bytes } = runArchive(r);
-  self.postMessage({ type: 'download', name, bytes } satisfies FromWorker, {
+  self.postMessage({ type: 'download', name, bytes, generation } satisfies Stamped, {
     transfer: [bytes.buffer as ArrayBuffer],
   });
 }
@@ -176,7 +170,8 @@ async function loop(): Promise<void> {
         setTimeout(resolve, mixture === null ? delayMs : Math.max(150, delayMs)),
       );
     }
-    if (familyRun !== null) await view(familyRun);
+    // The last step's view, unless it has one (a step that came while playing, a set-up just shown).
+    if (familyRun !== null && familyRun.evaluated?.step !== familyRun.step) await view(familyRun);
   } catch (e) {
     playing = false;
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -205,7 +200,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         mixture = null;
         familyRun?.dispose();
         familyRun = null;
-        setups += 1;
+        generation = message.generation;
         if (isFamilyPanel(message.setup.panel)) {
           await startFamily(message.setup);
           // A 'play' that came while the data loaded starts the run now.
@@ -249,11 +244,12 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       case 'download':
         if (familyRun === null)
           throw new Error(
-            `download: only a family panel's run can be downloaded (${FAMILY_PANELS.join(', ')})`,
+            'download: there is no run to download yet (still setting up, or its set-up failed)',
           );
         await download(familyRun);
         break;
       case 'open':
+        generation = message.generation;
         await openFiles(message.files);
         break;
     }
