@@ -9,10 +9,12 @@ import { toy2dLogDensity } from '../src/data/toy2d.js';
 import type { FlowModel } from '../src/families/flow/model.js';
 import { layerStages } from '../src/families/flow/pictures.js';
 import type { DensityFrame } from './protocol.js';
+import { PLANE_EXTENT } from './data.js';
 
 /** The grid of the density pictures: cells per side, and the square [-EXTENT, EXTENT]^2 it covers. */
 export const GRID = 64;
-export const EXTENT = 4;
+/** The plane's square, the one the user draws in too. */
+export const EXTENT = PLANE_EXTENT;
 /** The samples drawn for each frame. */
 const SAMPLES = 500;
 

@@ -4,6 +4,7 @@
  * of it (see mixture-fit.ts); this file only draws.
  */
 import { mixtureEllipses } from '../src/plot/mixture.js';
+import { PLANE_EXTENT } from './data.js';
 import type { MixtureFit, MixtureFrame } from './protocol.js';
 
 /** What the EM panel's captions say, by fit. */
@@ -49,7 +50,7 @@ export function drawMixture(
   { responsibilities }: MixtureDrawOptions,
 ): void {
   const context = canvas.getContext('2d')!;
-  const extent = 4;
+  const extent = PLANE_EXTENT;
   const scale = canvas.width / (2 * extent);
   const toPixel = (x: number, y: number): [number, number] => [(x + extent) * scale, (extent - y) * scale];
   context.fillStyle = 'white';
