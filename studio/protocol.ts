@@ -165,8 +165,8 @@ export type FromWorker =
    */
   | { type: 'ready'; backend: string; requested: StudioBackend; note: string | null; kernels: string[] }
   /** A flow step: its loss, the held-out loss every few steps, and `ms`, the milliseconds of the step alone. */
-  | { type: 'progress'; step: number; loss: number; ms: number; heldOut: number | null; playing: boolean }
-  | { type: 'frame'; step: number; frame: DensityFrame }
+  | { type: 'progress'; step: number; loss: number; ms: number; heldOut: number | null }
+  | { type: 'frame'; frame: DensityFrame }
   | { type: 'mixture'; frame: MixtureFrame }
   /** A family panel's run started: its kind and data as resolved, and its options with their values. */
   | { type: 'family'; kind: string; kinds: string[]; data: string; fields: OptionField[]; parameters: number }
@@ -185,7 +185,6 @@ export type FromWorker =
       step: number;
       metrics: Metrics;
       pictures: Array<{ name: string; figure: Figure }>;
-      seconds: number;
     }
   /** The family panel's run as the run directory `latentlab train` writes, in one tar archive named `name`. */
   | { type: 'download'; name: string; bytes: Uint8Array }

@@ -7,16 +7,8 @@
  * Values that are absent take the defaults; values that are malformed are refused with a message naming them.
  */
 import { TOY2D_NAMES } from '../src/data/toy2d.js';
-import { FLOW_ARCHS, type FlowArch } from '../src/families/flow/config.js';
-import {
-  MIXTURE_FITS,
-  PANELS,
-  STUDIO_BACKENDS,
-  type MixtureFit,
-  type Panel,
-  type StudioBackend,
-  type StudioSetup,
-} from './protocol.js';
+import { FLOW_ARCHS } from '../src/families/flow/config.js';
+import { MIXTURE_FITS, PANELS, STUDIO_BACKENDS, type StudioSetup } from './protocol.js';
 
 /** The set-up of a fresh page: the flow family's 2-D defaults on two moons. */
 export const DEFAULT_SETUP: StudioSetup = {
@@ -62,6 +54,13 @@ export const MAX_TEMPERATURE = 2;
 /** The prefix of a family option's URL parameter. */
 const OPTION_PREFIX = 'o.';
 
+/** One of `choices` from the URL parameter `key`. */
+function oneOf<T extends string>(value: string, key: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value))
+    throw new RangeError(`URL parameter '${key}' must be one of ${choices.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
 /** An integer in [min, max] from the URL parameter `key`. */
 function integer(value: string, key: string, min: number, max: number): number {
   const n = Number(value);
@@ -81,36 +80,16 @@ export function setupFromQuery(search: string): StudioSetup {
   const setup: StudioSetup = { ...DEFAULT_SETUP, options: {} };
   const get = (field: keyof typeof KEYS) => params.get(KEYS[field]);
   const panel = get('panel');
-  if (panel !== null) {
-    if (!(PANELS as readonly string[]).includes(panel))
-      throw new RangeError(`URL parameter 'panel' must be one of ${PANELS.join(', ')}, got '${panel}'`);
-    setup.panel = panel as Panel;
-  }
+  if (panel !== null) setup.panel = oneOf(panel, 'panel', PANELS);
   const backend = get('backend');
-  if (backend !== null) {
-    if (!(STUDIO_BACKENDS as readonly string[]).includes(backend))
-      throw new RangeError(
-        `URL parameter 'backend' must be one of ${STUDIO_BACKENDS.join(', ')}, got '${backend}'`,
-      );
-    setup.backend = backend as StudioBackend;
-  }
+  if (backend !== null) setup.backend = oneOf(backend, 'backend', STUDIO_BACKENDS);
   const density = get('density');
-  if (density !== null) {
-    if (!(TOY2D_NAMES as readonly string[]).includes(density))
-      throw new RangeError(
-        `URL parameter 'density' must be one of ${TOY2D_NAMES.join(', ')}, got '${density}'`,
-      );
-    setup.density = density;
-  }
+  if (density !== null) setup.density = oneOf(density, 'density', TOY2D_NAMES);
   const seed = get('seed');
   // Any seed the command line takes, so that a CLI run opened in the page keeps a URL the page reads back.
   if (seed !== null) setup.seed = integer(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   const arch = get('arch');
-  if (arch !== null) {
-    if (!(FLOW_ARCHS as readonly string[]).includes(arch))
-      throw new RangeError(`URL parameter 'arch' must be one of ${FLOW_ARCHS.join(', ')}, got '${arch}'`);
-    setup.arch = arch as FlowArch;
-  }
+  if (arch !== null) setup.arch = oneOf(arch, 'arch', FLOW_ARCHS);
   const layers = get('layers');
   if (layers !== null) setup.layers = integer(layers, 'layers', 1, 32);
   const hidden = get('hidden');
@@ -127,13 +106,7 @@ export function setupFromQuery(search: string): StudioSetup {
     setup.temperature = t;
   }
   const mixture = get('mixture');
-  if (mixture !== null) {
-    if (!(MIXTURE_FITS as readonly string[]).includes(mixture))
-      throw new RangeError(
-        `URL parameter 'mixture' must be one of ${MIXTURE_FITS.join(', ')}, got '${mixture}'`,
-      );
-    setup.mixture = mixture as MixtureFit;
-  }
+  if (mixture !== null) setup.mixture = oneOf(mixture, 'mixture', MIXTURE_FITS);
   const components = get('components');
   if (components !== null) setup.components = integer(components, 'k', 1, 50);
   const lr = get('learningRate');

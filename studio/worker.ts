@@ -117,7 +117,7 @@ async function view(r: FamilyRun): Promise<void> {
   const pictures = await r.pictures();
   if (r !== familyRun) return;
   lastView = { at: performance.now(), cost: performance.now() - started };
-  post({ type: 'view', step: r.step, metrics, pictures, seconds: lastView.cost / 1000 });
+  post({ type: 'view', step: r.step, metrics, pictures });
 }
 
 /**
@@ -141,7 +141,6 @@ function frame(r: FlowRun): void {
   const { truth, temperature } = flowView;
   post({
     type: 'frame',
-    step: r.step,
     frame: flowFrame(r.flow, { data, truth, temperature, seed: r.setup.seed + r.step }),
   });
 }
@@ -152,7 +151,7 @@ function trainOne(r: FlowRun): void {
   const loss = r.trainOne();
   const ms = performance.now() - started;
   const report = r.step % FRAME_EVERY === 0;
-  post({ type: 'progress', step: r.step, loss, ms, heldOut: report ? r.heldOut() : null, playing });
+  post({ type: 'progress', step: r.step, loss, ms, heldOut: report ? r.heldOut() : null });
   if (report) frame(r);
 }
 
@@ -213,7 +212,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
           // The user's own points have no known density.
           flowView.truth = isUserDataName(message.setup.data) ? null : trueLogDensity(message.setup.density);
           flowView.temperature = message.setup.temperature;
-          post({ type: 'progress', step: 0, loss: NaN, ms: NaN, heldOut: run.heldOut(), playing });
+          post({ type: 'progress', step: 0, loss: NaN, ms: NaN, heldOut: run.heldOut() });
           frame(run);
         }
         break;
